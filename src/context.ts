@@ -1,0 +1,53 @@
+/** Everything a request handler may need, built once per createAuthServer call: nothing global. */
+import type { Knex } from 'knex';
+import type { ResolvedOptions } from './options.js';
+import { ClientsRepository } from './store/clientsRepository.js';
+import { CodesRepository } from './store/codesRepository.js';
+import { ConnectionsRepository } from './store/connectionsRepository.js';
+import { GrantsRepository } from './store/grantsRepository.js';
+import { ResourceServersRepository } from './store/resourceServersRepository.js';
+import { KnexSessionStore } from './store/sessionStore.js';
+import { SigningKeysRepository } from './store/signingKeysRepository.js';
+import { TransactionsRepository } from './store/transactionsRepository.js';
+import { UsersRepository } from './store/usersRepository.js';
+import { KeyStore } from './tokens/keyStore.js';
+import { TokenSigner } from './tokens/tokenSigner.js';
+
+export interface Repositories {
+  clients: ClientsRepository;
+  resourceServers: ResourceServersRepository;
+  connections: ConnectionsRepository;
+  users: UsersRepository;
+  grants: GrantsRepository;
+  transactions: TransactionsRepository;
+  codes: CodesRepository;
+}
+
+export interface AuthContext {
+  options: ResolvedOptions;
+  db: Knex;
+  repos: Repositories;
+  sessionStore: KnexSessionStore;
+  keys: KeyStore;
+  signer: TokenSigner;
+}
+
+export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
+  const keys = new KeyStore(new SigningKeysRepository(db));
+  return {
+    options,
+    db,
+    repos: {
+      clients: new ClientsRepository(db),
+      resourceServers: new ResourceServersRepository(db),
+      connections: new ConnectionsRepository(db),
+      users: new UsersRepository(db),
+      grants: new GrantsRepository(db),
+      transactions: new TransactionsRepository(db),
+      codes: new CodesRepository(db),
+    },
+    sessionStore: new KnexSessionStore(db),
+    keys,
+    signer: new TokenSigner(options.issuer, keys),
+  };
+}

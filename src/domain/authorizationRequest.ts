@@ -1,0 +1,158 @@
+/**
+ * Validation of an authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), in two stages:
+ * first what decides whether the redirect URI can be trusted (errors become a page), then everything
+ * else (errors are sent to the client's redirect URI).
+ */
+import { isPublicClient, type Client } from './clients.js';
+import { OAuthError, UntrustedRequestError } from './errors.js';
+import { isValidCodeChallenge } from './pkce.js';
+import { matchRedirectUri } from './redirectUris.js';
+import { parseScope } from './scopes.js';
+
+export type RawParams = Record<string, unknown>;
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+export const RESPONSE_TYPES_SUPPORTED = ['code'] as const;
+export const RESPONSE_MODES_SUPPORTED: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
+export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const;
+
+/** Everything after validation: the one record that login and consent read from. */
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  responseType: 'code';
+  responseMode: ResponseMode;
+  scopes: string[];
+  audience: string | null;
+  state: string | null;
+  nonce: string | null;
+  prompt: string[];
+  maxAge: number | null;
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  loginHint: string | null;
+}
+
+/** Where and how an error may be reported once the redirect URI is trusted. */
+export interface ErrorDestination {
+  redirectUri: string;
+  responseMode: ResponseMode;
+  state: string | null;
+}
+
+const MAX_PARAM_LENGTH = 4096;
+
+/** A parameter that must appear at most once; duplicates are an error (RFC 6749 §3.1). */
+function single(params: RawParams, name: string): string | undefined | 'duplicate' | 'invalid' {
+  const value = params[name];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return 'duplicate';
+  if (typeof value !== 'string' || value.length > MAX_PARAM_LENGTH) return 'invalid';
+  return value;
+}
+
+/** Stage 1: the client and the redirect URI. Failures never redirect. */
+export function readClientId(params: RawParams): string {
+  const clientId = single(params, 'client_id');
+  if (clientId === undefined || clientId === '') {
+    throw new UntrustedRequestError('Missing client', 'The request has no client_id parameter.');
+  }
+  if (clientId === 'duplicate' || clientId === 'invalid') {
+    throw new UntrustedRequestError('Invalid client', 'The client_id parameter is malformed or repeated.');
+  }
+  return clientId;
+}
+
+export function checkRedirectUri(params: RawParams, client: Client): ErrorDestination {
+  const redirectUri = single(params, 'redirect_uri');
+  if (redirectUri === undefined || redirectUri === '') {
+    throw new UntrustedRequestError('Missing redirect URI', 'The request has no redirect_uri parameter.');
+  }
+  if (redirectUri === 'duplicate' || redirectUri === 'invalid') {
+    throw new UntrustedRequestError('Invalid redirect URI', 'The redirect_uri parameter is malformed or repeated.');
+  }
+  if (!matchRedirectUri(redirectUri, client.callbacks, client.appType === 'native')) {
+    throw new UntrustedRequestError(
+      'Callback URL mismatch',
+      `The redirect URI is not in the list of allowed callback URLs of the application "${client.name}".`,
+    );
+  }
+  const state = single(params, 'state');
+  const mode = single(params, 'response_mode');
+  return {
+    redirectUri,
+    state: typeof state === 'string' && state !== 'duplicate' && state !== 'invalid' ? state : null,
+    responseMode: RESPONSE_MODES_SUPPORTED.includes(mode as ResponseMode) ? (mode as ResponseMode) : 'query',
+  };
+}
+
+/** Stage 2: everything else. Throws OAuthError, which is reported at the trusted redirect URI. */
+export function validateAuthorizationRequest(params: RawParams, client: Client, dest: ErrorDestination): AuthorizationRequest {
+  const get = (name: string): string | undefined => {
+    const value = single(params, name);
+    if (value === 'duplicate') throw new OAuthError('invalid_request', `The ${name} parameter must not be repeated.`);
+    if (value === 'invalid') throw new OAuthError('invalid_request', `The ${name} parameter is malformed.`);
+    return value === '' ? undefined : value;
+  };
+
+  const responseType = get('response_type');
+  if (!responseType) throw new OAuthError('invalid_request', 'Missing required parameter: response_type.');
+  if (responseType !== 'code') {
+    throw new OAuthError('unsupported_response_type', `Unsupported response_type: ${responseType}.`);
+  }
+  const responseMode = get('response_mode');
+  if (responseMode !== undefined && !RESPONSE_MODES_SUPPORTED.includes(responseMode as ResponseMode)) {
+    throw new OAuthError('invalid_request', `Unsupported response_mode: ${responseMode}.`);
+  }
+  if (!client.grantTypes.includes('authorization_code')) {
+    throw new OAuthError('unauthorized_client', 'The client is not allowed to use the authorization_code grant.');
+  }
+
+  const scopes = parseScope(get('scope'));
+  if (scopes === null) throw new OAuthError('invalid_scope', 'The scope parameter is malformed.');
+
+  const prompt = parseScope(get('prompt')) ?? [];
+  const unknownPrompt = prompt.find((p) => !(PROMPT_VALUES as readonly string[]).includes(p));
+  if (unknownPrompt) throw new OAuthError('invalid_request', `Unsupported prompt value: ${unknownPrompt}.`);
+  if (prompt.includes('none') && prompt.length > 1) {
+    throw new OAuthError('invalid_request', 'prompt=none cannot be combined with other values.');
+  }
+
+  const maxAgeRaw = get('max_age');
+  let maxAge: number | null = null;
+  if (maxAgeRaw !== undefined) {
+    if (!/^\d{1,9}$/.test(maxAgeRaw)) throw new OAuthError('invalid_request', 'max_age must be a non-negative integer.');
+    maxAge = Number(maxAgeRaw);
+  }
+
+  const codeChallenge = get('code_challenge') ?? null;
+  const method = get('code_challenge_method');
+  if (codeChallenge === null && method !== undefined) {
+    throw new OAuthError('invalid_request', 'code_challenge_method was sent without code_challenge.');
+  }
+  if (codeChallenge !== null) {
+    if ((method ?? 'plain') !== 'S256') {
+      throw new OAuthError('invalid_request', 'Only code_challenge_method=S256 is supported.');
+    }
+    if (!isValidCodeChallenge(codeChallenge)) {
+      throw new OAuthError('invalid_request', 'code_challenge must be a base64url-encoded SHA-256 hash (43 characters).');
+    }
+  } else if (isPublicClient(client)) {
+    throw new OAuthError('invalid_request', 'Public clients must use PKCE: code_challenge is required.');
+  }
+
+  return {
+    clientId: client.clientId,
+    redirectUri: dest.redirectUri,
+    responseType: 'code',
+    responseMode: (responseMode as ResponseMode | undefined) ?? 'query',
+    scopes,
+    audience: get('audience') ?? null,
+    state: get('state') ?? null,
+    nonce: get('nonce') ?? null,
+    prompt,
+    maxAge,
+    codeChallenge,
+    codeChallengeMethod: codeChallenge ? 'S256' : null,
+    loginHint: get('login_hint') ?? null,
+  };
+}

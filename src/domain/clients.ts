@@ -1,0 +1,88 @@
+/** Application (client) model and Auth0's rules for app types, parties and defaults. */
+
+export const APP_TYPES = ['native', 'spa', 'regular_web', 'non_interactive'] as const;
+export type AppType = (typeof APP_TYPES)[number];
+
+export const AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as const;
+export type TokenEndpointAuthMethod = (typeof AUTH_METHODS)[number];
+
+export const GRANT_TYPES = [
+  'authorization_code',
+  'implicit',
+  'refresh_token',
+  'client_credentials',
+  'password',
+  'http://auth0.com/oauth/grant-type/password-realm',
+] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+export type IdTokenAlg = 'RS256' | 'HS256';
+
+export interface Client {
+  clientId: string;
+  clientSecret: string | null;
+  name: string;
+  description: string;
+  logoUri: string | null;
+  appType: AppType;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  isFirstParty: boolean;
+  /** Registered through Dynamic Client Registration: third-party forever. */
+  isDynamic: boolean;
+  callbacks: string[];
+  allowedLogoutUrls: string[];
+  webOrigins: string[];
+  grantTypes: GrantType[];
+  jwtAlg: IdTokenAlg;
+  jwtLifetimeInSeconds: number;
+  clientMetadata: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function isPublicClient(client: Pick<Client, 'tokenEndpointAuthMethod'>): boolean {
+  return client.tokenEndpointAuthMethod === 'none';
+}
+
+export function defaultAuthMethod(appType: AppType): TokenEndpointAuthMethod {
+  return appType === 'spa' || appType === 'native' ? 'none' : 'client_secret_post';
+}
+
+export function defaultGrantTypes(authMethod: TokenEndpointAuthMethod): GrantType[] {
+  const interactive: GrantType[] = ['authorization_code', 'implicit', 'refresh_token'];
+  return authMethod === 'none' ? interactive : [...interactive, 'client_credentials'];
+}
+
+/** Rules every client must satisfy, whoever creates it. Returns a message per broken rule. */
+export function clientRuleViolations(
+  client: Pick<Client, 'tokenEndpointAuthMethod' | 'grantTypes' | 'jwtAlg' | 'name' | 'callbacks'>,
+): string[] {
+  const problems: string[] = [];
+  const isPublic = isPublicClient(client);
+  if (isPublic && client.jwtAlg === 'HS256') {
+    problems.push('A public client cannot sign ID tokens with HS256: use RS256.');
+  }
+  if (isPublic && client.grantTypes.includes('client_credentials')) {
+    problems.push('A public client cannot use the client_credentials grant.');
+  }
+  if (/[<>]/.test(client.name)) problems.push('The name must not contain "<" or ">".');
+  for (const callback of client.callbacks) {
+    const problem = callbackProblem(callback);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+function callbackProblem(callback: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(callback);
+  } catch {
+    return `Callback "${callback}" is not an absolute URL.`;
+  }
+  if (url.hash || callback.includes('#')) return `Callback "${callback}" must not contain a fragment.`;
+  if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) {
+    return `Callback "${callback}" uses a forbidden scheme.`;
+  }
+  return null;
+}

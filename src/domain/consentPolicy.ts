@@ -1,0 +1,89 @@
+/**
+ * The consent policy: when must the user see the consent dialog?
+ *
+ * Policy as data: each row is a named check with the reason it gives and the error it becomes under
+ * `prompt=none`. The dialog is shown when any row applies; the rows that applied are the reasons.
+ *
+ * The rules, from the seeds (Auth0's "User consent and third-party clients"):
+ * - a grant that already covers every requested scope skips the dialog, unless `prompt=consent`;
+ * - otherwise only a *verifiable first-party* client may skip it, and only for an API that allows
+ *   skipping; a redirect to localhost or a loopback address is never verifiable;
+ * - third-party clients can never skip it.
+ */
+import { isLocalhostOrLoopback } from './redirectUris.js';
+import { missingScopes } from './scopes.js';
+import type { OAuthErrorCode } from './errors.js';
+
+export interface ConsentContext {
+  client: { isFirstParty: boolean };
+  redirectUri: string;
+  /** The API the token is for; `allowSkipConsent` is its skip_consent_for_verifiable_first_party_clients. */
+  api: { allowSkipConsent: boolean };
+  requestedScopes: readonly string[];
+  /** Scopes of the user's existing grant for this client and API (empty when there is none). */
+  grantedScopes: readonly string[];
+  prompt: ReadonlySet<string>;
+}
+
+export interface ConsentCheck {
+  name: string;
+  applies: (ctx: ConsentContext, missing: readonly string[]) => boolean;
+  reason: string;
+  promptNoneError: OAuthErrorCode;
+}
+
+export const CONSENT_CHECKS: readonly ConsentCheck[] = [
+  {
+    name: 'prompt_consent',
+    applies: (ctx) => ctx.prompt.has('consent'),
+    reason: 'The application asked for consent explicitly (prompt=consent).',
+    promptNoneError: 'consent_required',
+  },
+  {
+    name: 'third_party_client',
+    applies: (ctx, missing) => missing.length > 0 && !ctx.client.isFirstParty,
+    reason: 'Third-party applications always need the user\u2019s consent for scopes not granted yet.',
+    promptNoneError: 'consent_required',
+  },
+  {
+    name: 'non_verifiable_redirect_uri',
+    applies: (ctx, missing) => missing.length > 0 && isLocalhostOrLoopback(ctx.redirectUri),
+    reason: 'The application redirects to localhost or a loopback address, so it cannot be verified as first-party.',
+    promptNoneError: 'consent_required',
+  },
+  {
+    name: 'api_does_not_allow_skipping',
+    applies: (ctx, missing) => missing.length > 0 && !ctx.api.allowSkipConsent,
+    reason: 'The API does not allow first-party applications to skip consent.',
+    promptNoneError: 'consent_required',
+  },
+];
+
+export type ConsentDecision =
+  | { kind: 'skip' }
+  | {
+      kind: 'ask';
+      /** The checks that applied, in table order. */
+      reasons: ConsentCheck[];
+      /** Scopes the dialog asks for: the missing ones, or all requested under prompt=consent. */
+      scopesToAsk: string[];
+      /** Scopes already granted before, for the dialog to mention. */
+      previouslyGranted: string[];
+      promptNoneError: OAuthErrorCode;
+    };
+
+export function decideConsent(ctx: ConsentContext): ConsentDecision {
+  const missing = missingScopes(ctx.requestedScopes, ctx.grantedScopes);
+  const reasons = CONSENT_CHECKS.filter((check) => check.applies(ctx, missing));
+  const first = reasons[0];
+  if (!first) return { kind: 'skip' };
+  const forced = ctx.prompt.has('consent');
+  const granted = new Set(ctx.grantedScopes);
+  return {
+    kind: 'ask',
+    reasons,
+    scopesToAsk: forced ? [...ctx.requestedScopes] : missing,
+    previouslyGranted: ctx.requestedScopes.filter((s) => granted.has(s)),
+    promptNoneError: first.promptNoneError,
+  };
+}

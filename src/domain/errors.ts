@@ -1,0 +1,40 @@
+/** OAuth 2.0 / OIDC error codes this server emits (RFC 6749 §4.1.2.1, §5.2; OIDC Core §3.1.2.6). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'invalid_scope'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'access_denied'
+  | 'server_error'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required';
+
+/** An error that is part of the protocol: it is shown to the client, never a 500 with a stack. */
+export class OAuthError extends Error {
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+    readonly status = code === 'invalid_client' ? 401 : 400,
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+}
+
+/**
+ * An error of the authorization endpoint that must NOT be sent to the redirect URI because the
+ * redirect URI itself could not be trusted (RFC 6749 §4.1.2.1): it is rendered as a page.
+ */
+export class UntrustedRequestError extends Error {
+  constructor(
+    readonly title: string,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = 'UntrustedRequestError';
+  }
+}

@@ -1,0 +1,48 @@
+/** Redirect URI matching (RFC 6749 §3.1.2, RFC 9700 §4.1.3) and loopback detection (RFC 8252). */
+
+/**
+ * Exact string matching against the registered callbacks. The single exception (RFC 8252 §7.3):
+ * a native app's loopback IP redirect may use any port, since the OS hands out ports at run time.
+ */
+export function matchRedirectUri(requested: string, callbacks: readonly string[], isNativeApp: boolean): boolean {
+  if (callbacks.includes(requested)) return true;
+  if (!isNativeApp) return false;
+  const req = parseUrl(requested);
+  if (!req || req.protocol !== 'http:' || !isLoopbackIpHost(req.hostname)) return false;
+  return callbacks.some((cb) => {
+    const reg = parseUrl(cb);
+    if (!reg || reg.protocol !== 'http:' || !isLoopbackIpHost(reg.hostname)) return false;
+    return withoutPort(reg) === withoutPort(req);
+  });
+}
+
+/**
+ * localhost, *.localhost, 127.0.0.0/8 and [::1]: any program on the user's machine can listen there,
+ * so a client redirecting there can never be verified as first-party (the seeds' "localhost rule").
+ */
+export function isLocalhostOrLoopback(redirectUri: string): boolean {
+  const url = parseUrl(redirectUri);
+  if (!url) return true; // an unparseable URI is certainly not verifiable
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
+  return host === 'localhost' || host.endsWith('.localhost') || isLoopbackIpHost(host);
+}
+
+function isLoopbackIpHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  if (/^::ffff:127\./i.test(host)) return true;
+  const octets = host.split('.');
+  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) < 256);
+}
+
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
+function withoutPort(url: URL): string {
+  return `${url.protocol}//${url.hostname}${url.pathname}${url.search}`;
+}

@@ -1,0 +1,51 @@
+/** Which requested scopes can be granted, and how the dialog describes them. */
+import type { Client } from './clients.js';
+import type { ResourceServer } from './resourceServers.js';
+
+export const OIDC_SCOPE_DESCRIPTIONS: Record<string, string> = {
+  openid: 'Know who you are (your user ID)',
+  profile: 'Your name, nickname and picture',
+  email: 'Your email address',
+  offline_access: 'Keep access when you are not using the application',
+};
+
+/**
+ * The scopes a request may be granted: the OIDC ones, and the API's own. Scopes the API does not
+ * define are dropped, and offline_access needs both the API's permission and the refresh_token grant.
+ */
+export function grantableScopes(requested: readonly string[], api: ResourceServer | null, client: Client): string[] {
+  const apiScopes = new Set(api?.scopes.map((s) => s.value) ?? []);
+  return requested.filter((scope) => {
+    if (scope === 'offline_access') return Boolean(api?.allowOfflineAccess) && client.grantTypes.includes('refresh_token');
+    return scope in OIDC_SCOPE_DESCRIPTIONS || apiScopes.has(scope);
+  });
+}
+
+export interface ScopeGroup {
+  title: string;
+  scopes: { value: string; description: string; alreadyGranted: boolean }[];
+}
+
+/** Scopes grouped for the dialog: the user's profile first, then each API. `openid` needs no line. */
+export function groupScopesForDialog(
+  scopes: readonly string[],
+  previouslyGranted: readonly string[],
+  api: ResourceServer | null,
+): ScopeGroup[] {
+  const granted = new Set(previouslyGranted);
+  const profile = scopes.filter((s) => s in OIDC_SCOPE_DESCRIPTIONS && s !== 'openid');
+  const apiScopes = scopes.filter((s) => !(s in OIDC_SCOPE_DESCRIPTIONS));
+  const groups: ScopeGroup[] = [];
+  const line = (value: string, description: string) => ({ value, description, alreadyGranted: granted.has(value) });
+  if (profile.length > 0 || scopes.includes('openid')) {
+    groups.push({
+      title: 'Your account',
+      scopes: (profile.length > 0 ? profile : ['openid']).map((s) => line(s, OIDC_SCOPE_DESCRIPTIONS[s] ?? s)),
+    });
+  }
+  if (api && apiScopes.length > 0) {
+    const descriptions = new Map(api.scopes.map((s) => [s.value, s.description]));
+    groups.push({ title: api.name, scopes: apiScopes.map((s) => line(s, descriptions.get(s) || s)) });
+  }
+  return groups;
+}

@@ -1,0 +1,38 @@
+/**
+ * Server-rendered pages. A host application may override any template by putting a file of the
+ * same name in `viewsDirectory`; includes resolve against that folder first, then the built-in one.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import type { Response } from 'express';
+
+export const BUILTIN_VIEWS = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
+export const PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');
+
+export interface PageRenderer {
+  (res: Response, view: string, data: Record<string, unknown>, status?: number): Promise<void>;
+}
+
+export function createRenderer(overrideDirectory: string | null, site: { companyName: string }): PageRenderer {
+  const roots = overrideDirectory ? [resolve(overrideDirectory), BUILTIN_VIEWS] : [BUILTIN_VIEWS];
+  const cache = new Map<string, string>();
+  const locate = (view: string): string => {
+    let found = cache.get(view);
+    if (!found) {
+      found = roots.map((root) => join(root, `${view}.ejs`)).find((file) => existsSync(file));
+      if (!found) throw new Error(`Template ${view}.ejs not found`);
+      cache.set(view, found);
+    }
+    return found;
+  };
+  return async (res, view, data, status = 200) => {
+    const html = await ejs.renderFile(
+      locate(view),
+      { ...data, site, assetsPath: res.locals.assetsPath as string, cspNonce: res.locals.cspNonce as string },
+      { views: roots, async: true, cache: process.env.NODE_ENV === 'production' },
+    );
+    res.status(status).type('html').send(html);
+  };
+}

@@ -1,0 +1,52 @@
+/** Headers for the login, consent and error pages (checklist S8, S11) and for token responses. */
+import { randomBytes } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+/** Responses that carry secrets or one-time values must never be cached (RFC 6749 §5.1). */
+export function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.set('Cache-Control', 'no-store');
+  res.set('Pragma', 'no-cache');
+  next();
+}
+
+/**
+ * Pages: no framing, no third-party resources, no referrer, a fresh nonce for the one inline script
+ * (the form_post auto-submit). form-action also allows the origin the page's form may lead to,
+ * because browsers apply form-action to the redirects that follow a submission.
+ */
+export function pageSecurity(): RequestHandler[] {
+  const nonce: RequestHandler = (_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    res.locals.formActionOrigins ??= [];
+    next();
+  };
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        scriptSrc: [(_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`],
+        formAction: ["'self'", (_req, res) => ((res as Response).locals.formActionOrigins as string[]).join(' ')],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false,
+  });
+  return [nonce, noStore, headers];
+}
+
+/** The origin of a redirect URI, for form-action; null for schemes CSP cannot name (custom app schemes). */
+export function originForCsp(uri: string): string | null {
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : `${url.protocol}`;
+  } catch {
+    return null;
+  }
+}

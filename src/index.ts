@@ -1,0 +1,78 @@
+/**
+ * The public API: `await createAuthServer(options)` gives an Express router to mount where the issuer
+ * says (at "/" or under a prefix), the admin services to register applications, APIs and users from
+ * code, and close() to release the database.
+ */
+import express, { type Router } from 'express';
+import { createContext, type AuthContext } from './context.js';
+import { createRenderer } from './http/render.js';
+import { pageSecurity } from './http/security.js';
+import { sessionMiddleware } from './http/session.js';
+import { PUBLIC_DIR } from './http/render.js';
+import { authorizeRouter } from './oauth/authorizeRouter.js';
+import { consentRouter } from './oauth/consentRouter.js';
+import { discoveryRouter } from './oauth/discoveryRouter.js';
+import { loginRouter } from './oauth/loginRouter.js';
+import { pageErrorHandler } from './oauth/pageErrors.js';
+import { tokenRouter } from './oauth/tokenRouter.js';
+import { resolveOptions, type AuthServerOptions } from './options.js';
+import { AuthorizeService } from './services/authorizeService.js';
+import { LoginService } from './services/loginService.js';
+import { RegistryService } from './services/registryService.js';
+import { TokenService } from './services/tokenService.js';
+import { migrateToLatest, openDatabase } from './store/database.js';
+
+export type { AuthServerOptions, AuthenticatedUser } from './options.js';
+export type { Client } from './domain/clients.js';
+export type { ResourceServer } from './domain/resourceServers.js';
+export { databaseConfigFromUrl } from './store/database.js';
+
+export interface AuthServer {
+  router: Router;
+  /** Register applications, APIs and users from code (the demo seed and tests use it). */
+  admin: RegistryService;
+  /** For advanced use and tests: the database, repositories and keys. */
+  context: AuthContext;
+  close(): Promise<void>;
+}
+
+export async function createAuthServer(options: AuthServerOptions): Promise<AuthServer> {
+  const resolved = resolveOptions(options);
+  const db = openDatabase(resolved.database);
+  try {
+    if (resolved.migrate) await migrateToLatest(db);
+    const ctx = createContext(resolved, db);
+    await ctx.keys.init();
+    const admin = new RegistryService(ctx);
+    await admin.ensureDefaultConnection();
+    return { router: buildRouter(ctx), admin, context: ctx, close: () => db.destroy() };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+function buildRouter(ctx: AuthContext): Router {
+  const log = (err: unknown) => console.error('[auth-server]', err);
+  const render = createRenderer(ctx.options.viewsDirectory, { companyName: ctx.options.companyName });
+  const authorize = new AuthorizeService(ctx);
+
+  const router = express.Router();
+  router.use((req, res, next) => {
+    res.locals.assetsPath = `${req.baseUrl}/assets`;
+    next();
+  });
+  router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  router.use(discoveryRouter(ctx));
+  router.use(tokenRouter(ctx, new TokenService(ctx), log));
+
+  // Pages get the session and page headers; the token and discovery endpoints never touch the cookie.
+  const pages = express.Router();
+  pages.use(['/authorize', '/u'], ...pageSecurity(), sessionMiddleware(ctx));
+  pages.use(authorizeRouter(ctx, authorize, render));
+  pages.use(loginRouter(ctx, authorize, new LoginService(ctx), render));
+  pages.use(consentRouter(ctx, authorize, render));
+  pages.use(pageErrorHandler(render, log));
+  router.use(pages);
+  return router;
+}

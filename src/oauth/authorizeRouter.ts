@@ -1,0 +1,47 @@
+/** GET|POST /authorize and GET /authorize/resume (after login). */
+import express, { type Request, type Response, type Router } from 'express';
+import type { AuthContext } from '../context.js';
+import type { PageRenderer } from '../http/render.js';
+import { currentUser, saveSession } from '../http/session.js';
+import type { AuthorizeOutcome, AuthorizeService } from '../services/authorizeService.js';
+import { sendAuthorizationResponse } from './authorizationResponse.js';
+
+export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, render: PageRenderer): Router {
+  const router = express.Router();
+
+  async function deliver(req: Request, res: Response, outcome: AuthorizeOutcome): Promise<void> {
+    switch (outcome.kind) {
+      case 'error_page':
+        return render(res, 'error', { title: outcome.title, description: outcome.description }, 400);
+      case 'respond':
+        return sendAuthorizationResponse(res, render, outcome.response, req.method === 'POST');
+      case 'login': {
+        const resume = `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(outcome.transactionId)}`;
+        const hostLogin = ctx.options.loginUrl;
+        const target = hostLogin
+          ? hostLogin(new URL(resume, ctx.options.issuerUrl.origin).toString())
+          : `${req.baseUrl}/u/login?tx=${encodeURIComponent(outcome.transactionId)}`;
+        return res.redirect(req.method === 'POST' ? 303 : 302, target);
+      }
+      case 'consent':
+        return res.redirect(req.method === 'POST' ? 303 : 302, `${req.baseUrl}/u/consent?tx=${encodeURIComponent(outcome.transactionId)}`);
+    }
+  }
+
+  const authorize = async (req: Request, res: Response): Promise<void> => {
+    const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
+    // The session must exist before a transaction can be bound to it.
+    req.session.startedAt ??= Date.now();
+    await saveSession(req);
+    const outcome = await service.start(params ?? {}, req.sessionID, await currentUser(ctx, req));
+    await deliver(req, res, outcome);
+  };
+
+  router.get('/authorize', authorize);
+  router.post('/authorize', express.urlencoded({ extended: false, limit: '64kb' }), authorize);
+  router.get('/authorize/resume', async (req, res) => {
+    const outcome = await service.resume(req.query.tx, req.sessionID, await currentUser(ctx, req));
+    await deliver(req, res, outcome);
+  });
+  return router;
+}

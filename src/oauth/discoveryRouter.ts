@@ -1,0 +1,41 @@
+/** OpenID Provider metadata (OIDC Discovery 1.0, RFC 8414) and the JWKS: exactly what is implemented. */
+import express, { type Router } from 'express';
+import type { AuthContext } from '../context.js';
+import { RESPONSE_MODES_SUPPORTED, RESPONSE_TYPES_SUPPORTED } from '../domain/authorizationRequest.js';
+import { AUTH_METHODS } from '../domain/clients.js';
+import { GRANT_TYPES_SUPPORTED } from './tokenRouter.js';
+
+export function discoveryMetadata(issuer: string): Record<string, unknown> {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}authorize`,
+    token_endpoint: `${issuer}oauth/token`,
+    jwks_uri: `${issuer}.well-known/jwks.json`,
+    response_types_supported: [...RESPONSE_TYPES_SUPPORTED],
+    response_modes_supported: [...RESPONSE_MODES_SUPPORTED],
+    grant_types_supported: [...GRANT_TYPES_SUPPORTED],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256', 'HS256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'] satisfies (typeof AUTH_METHODS)[number][],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['openid', 'profile', 'email'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified'],
+    prompt_values_supported: ['none', 'login', 'consent'],
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
+    authorization_response_iss_parameter_supported: true,
+  };
+}
+
+export function discoveryRouter(ctx: AuthContext): Router {
+  const router = express.Router();
+  const metadata = discoveryMetadata(ctx.options.issuer);
+  router.get('/.well-known/openid-configuration', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').set('Access-Control-Allow-Origin', '*').json(metadata);
+  });
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').set('Access-Control-Allow-Origin', '*').json(ctx.keys.jwks());
+  });
+  return router;
+}

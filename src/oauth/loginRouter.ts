@@ -1,0 +1,58 @@
+/** The login page (/u/login): email and password for the database connection. */
+import express, { type Request, type Response, type Router } from 'express';
+import type { AuthContext } from '../context.js';
+import type { PageRenderer } from '../http/render.js';
+import { regenerateSession, saveSession } from '../http/session.js';
+import type { AuthorizeService } from '../services/authorizeService.js';
+import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
+import type { LoginService } from '../services/loginService.js';
+import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
+
+export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login: LoginService, render: PageRenderer): Router {
+  const router = express.Router();
+  const secret = ctx.options.sessionSecrets[0] as string;
+
+  async function show(req: Request, res: Response, tx: AuthorizationTransaction, error: string | null, email: string, status = 200) {
+    const client = await ctx.repos.clients.findById(tx.request.clientId);
+    await render(
+      res,
+      'login',
+      {
+        client,
+        transactionId: tx.id,
+        csrf: csrfToken(secret, req.sessionID, tx.id),
+        action: `${req.baseUrl}/u/login`,
+        error,
+        email,
+      },
+      status,
+    );
+  }
+
+  router.get('/u/login', async (req, res) => {
+    const tx = await authorize.loadTransaction(req.query.tx, req.sessionID);
+    await show(req, res, tx, null, tx.request.loginHint ?? '');
+  });
+
+  router.post('/u/login', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const tx = await authorize.loadTransaction(body.tx, req.sessionID);
+    const email = typeof body.email === 'string' ? body.email.slice(0, 320) : '';
+    if (!verifyCsrfToken(secret, req.sessionID, tx.id, body.csrf)) {
+      return show(req, res, tx, 'Your session changed. Please sign in again.', email, 403);
+    }
+    const result = await login.login(tx.request.clientId, body.email, body.password);
+    if (!result.ok) return show(req, res, tx, result.message, email, 401);
+
+    // A new session id at login: a session fixed by an attacker before login is worth nothing after.
+    const previousSessionId = req.sessionID;
+    await regenerateSession(req);
+    req.session.user = result.user;
+    req.session.startedAt = Date.now();
+    await saveSession(req);
+    await ctx.repos.transactions.moveSession(previousSessionId, req.sessionID);
+    await ctx.repos.transactions.recordLogin(tx.id, result.user.sub, result.user.authTime);
+    res.redirect(303, `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(tx.id)}`);
+  });
+  return router;
+}

@@ -1,0 +1,90 @@
+/** POST /oauth/token: client authentication, then the grant handler; errors per RFC 6749 §5.2. */
+import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
+import type { AuthContext } from '../context.js';
+import { OAuthError } from '../domain/errors.js';
+import { noStore } from '../http/security.js';
+import { authenticateClient, InvalidClientError, type PresentedCredentials } from '../services/clientAuthentication.js';
+import type { TokenService } from '../services/tokenService.js';
+
+export const GRANT_TYPES_SUPPORTED = ['authorization_code'] as const;
+
+export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: unknown) => void): Router {
+  const router = express.Router();
+
+  router.post(
+    '/oauth/token',
+    noStore,
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    express.json({ limit: '64kb' }),
+    async (req, res) => {
+      const body = readBody(req);
+      const client = await authenticateClient(ctx, readCredentials(req, body));
+      const grantType = body.grant_type;
+      if (!grantType) throw new OAuthError('invalid_request', 'Missing required parameter: grant_type.');
+      switch (grantType) {
+        case 'authorization_code':
+          res.json(await tokens.exchangeCode(client, { code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier }));
+          return;
+        default:
+          throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}.`);
+      }
+    },
+  );
+
+  const errors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    let oauth: OAuthError;
+    if (err instanceof OAuthError) oauth = err;
+    else if ((err as { type?: string }).type === 'entity.parse.failed') oauth = new OAuthError('invalid_request', 'The request body is malformed.');
+    else if ((err as { type?: string }).type === 'entity.too.large') oauth = new OAuthError('invalid_request', 'The request body is too large.');
+    else {
+      log(err);
+      oauth = new OAuthError('server_error', 'The server could not complete the request.', 500);
+    }
+    if (err instanceof InvalidClientError && err.usedBasic) res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
+    res.status(oauth.status).json({ error: oauth.code, error_description: oauth.description });
+  };
+  router.use('/oauth/token', errors);
+  return router;
+}
+
+/** Every parameter once, as a string (RFC 6749 §3.2: parameters must not be repeated). */
+function readBody(req: Request): Record<string, string | undefined> {
+  const raw: unknown = req.body ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new OAuthError('invalid_request', 'The request body must be a form or a JSON object.');
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) throw new OAuthError('invalid_request', `The ${name} parameter must not be repeated.`);
+    if (typeof value === 'string') out[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+    else if (value !== null && value !== undefined) throw new OAuthError('invalid_request', `The ${name} parameter must be a string.`);
+  }
+  return out;
+}
+
+function readCredentials(req: Request, body: Record<string, string | undefined>): PresentedCredentials {
+  const header = req.headers.authorization;
+  if (header && /^basic /i.test(header)) {
+    if (body.client_secret !== undefined) {
+      throw new OAuthError('invalid_request', 'Use one client authentication method, not both Basic and client_secret.');
+    }
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new InvalidClientError('Malformed Basic credentials.', true);
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, ' '));
+      } catch {
+        throw new InvalidClientError('Malformed Basic credentials.', true);
+      }
+    };
+    const clientId = decode(decoded.slice(0, colon));
+    if (body.client_id !== undefined && body.client_id !== clientId) {
+      throw new OAuthError('invalid_request', 'client_id in the body differs from the Basic credentials.');
+    }
+    return { clientId, clientSecret: decode(decoded.slice(colon + 1)), method: 'client_secret_basic' };
+  }
+  if (body.client_secret !== undefined) return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };
+  return { clientId: body.client_id, clientSecret: undefined, method: 'none' };
+}

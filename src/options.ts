@@ -1,0 +1,83 @@
+/** The options of createAuthServer, each with its documented default. */
+import type { Request } from 'express';
+import type { Knex } from 'knex';
+import { databaseConfigFromUrl } from './store/database.js';
+
+/** A user the host application has already signed in (the `authenticate` hook's answer). */
+export interface AuthenticatedUser {
+  /** The subject identifier put in tokens and grants (`sub`). */
+  sub: string;
+  /** When the user signed in, in seconds since the epoch; defaults to now. */
+  authTime?: number;
+  /** Profile claims released with the `profile` and `email` scopes. */
+  claims?: { email?: string; email_verified?: boolean; name?: string; nickname?: string; picture?: string };
+}
+
+export interface AuthServerOptions {
+  /** The issuer URL; must end with "/" and include the mount path. Required. */
+  issuer: string;
+  /** A Knex configuration. Default: SQLite file ./data/auth.sqlite. */
+  database?: Knex.Config;
+  /** Secrets that sign the session cookie (the first signs, all verify). Default: a random one per process. */
+  sessionSecrets?: string[];
+  /** Cookie settings. Defaults: name "auth.sid", SameSite=Lax, HttpOnly, Secure when the issuer is https. */
+  cookie?: { name?: string; secure?: boolean; sameSite?: 'lax' | 'strict' | 'none'; maxAgeSeconds?: number; domain?: string };
+  /** A folder whose templates override the built-in ones of the same name. Default: none. */
+  viewsDirectory?: string;
+  /** The host app's own login: return the signed-in user, or null to fall back to `loginUrl` or our login page. */
+  authenticate?: (req: Request) => Promise<AuthenticatedUser | null> | AuthenticatedUser | null;
+  /** With `authenticate`: where to send a user who is not signed in; `returnTo` brings them back. */
+  loginUrl?: (returnTo: string) => string;
+  /** Run migrations when the router is created. Default: true. */
+  migrate?: boolean;
+  /** scrypt cost (N) for password hashes. Default: 2^15. */
+  passwordHashCost?: number;
+  /** Company name shown on pages. Default: "Authorization Server". */
+  companyName?: string;
+}
+
+export interface ResolvedOptions {
+  issuer: string;
+  issuerUrl: URL;
+  database: Knex.Config;
+  sessionSecrets: string[];
+  cookie: { name: string; secure: boolean; sameSite: 'lax' | 'strict' | 'none'; maxAgeSeconds: number; domain?: string; path: string };
+  viewsDirectory: string | null;
+  authenticate: AuthServerOptions['authenticate'] | null;
+  loginUrl: AuthServerOptions['loginUrl'] | null;
+  migrate: boolean;
+  passwordHashCost: number;
+  companyName: string;
+}
+
+export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
+  let issuerUrl: URL;
+  try {
+    issuerUrl = new URL(options.issuer);
+  } catch {
+    throw new TypeError(`issuer must be an absolute URL, got "${options.issuer}"`);
+  }
+  if (!options.issuer.endsWith('/')) throw new TypeError('issuer must end with "/"');
+  if (issuerUrl.search || issuerUrl.hash) throw new TypeError('issuer must not have a query or fragment');
+  const secure = options.cookie?.secure ?? issuerUrl.protocol === 'https:';
+  return {
+    issuer: options.issuer,
+    issuerUrl,
+    database: options.database ?? databaseConfigFromUrl(undefined),
+    sessionSecrets: options.sessionSecrets?.length ? options.sessionSecrets : [crypto.randomUUID() + crypto.randomUUID()],
+    cookie: {
+      name: options.cookie?.name ?? 'auth.sid',
+      secure,
+      sameSite: options.cookie?.sameSite ?? 'lax',
+      maxAgeSeconds: options.cookie?.maxAgeSeconds ?? 24 * 60 * 60,
+      domain: options.cookie?.domain,
+      path: issuerUrl.pathname,
+    },
+    viewsDirectory: options.viewsDirectory ?? null,
+    authenticate: options.authenticate ?? null,
+    loginUrl: options.loginUrl ?? null,
+    migrate: options.migrate ?? true,
+    passwordHashCost: options.passwordHashCost ?? 2 ** 15,
+    companyName: options.companyName ?? 'Authorization Server',
+  };
+}

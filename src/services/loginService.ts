@@ -1,0 +1,46 @@
+/** Signing in with a database connection's email and password. */
+import type { AuthContext } from '../context.js';
+import { DEFAULT_CONNECTION_NAME, normalizeEmail, userSubject } from '../domain/users.js';
+import type { SessionUser } from './authorizeService.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
+
+export type LoginResult = { ok: true; user: SessionUser } | { ok: false; message: string };
+
+export const WRONG_CREDENTIALS = 'Wrong email or password.';
+
+export class LoginService {
+  constructor(private readonly ctx: AuthContext) {}
+
+  async login(clientId: string, emailInput: unknown, password: unknown, connectionName = DEFAULT_CONNECTION_NAME): Promise<LoginResult> {
+    if (typeof emailInput !== 'string' || typeof password !== 'string' || emailInput.trim() === '' || password === '') {
+      return { ok: false, message: 'Enter your email and your password.' };
+    }
+    if (emailInput.length > 320 || password.length > 1024) return { ok: false, message: WRONG_CREDENTIALS };
+    const connection = await this.ctx.repos.connections.findByName(connectionName);
+    if (!connection || !(await this.ctx.repos.connections.isClientEnabled(connection.id, clientId))) {
+      return { ok: false, message: 'This application is not allowed to sign users in with this connection.' };
+    }
+    const user = await this.ctx.repos.users.findByEmail(connection.id, normalizeEmail(emailInput));
+    // Verify against a dummy hash for unknown emails, so the response time does not reveal who exists.
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(this.ctx.options.passwordHashCost)));
+    if (!user || !valid) return { ok: false, message: WRONG_CREDENTIALS };
+    if (user.blocked) return { ok: false, message: 'This user is blocked. Contact the administrator.' };
+    const now = Date.now();
+    await this.ctx.repos.users.recordLogin(user.id, now);
+    return {
+      ok: true,
+      user: {
+        sub: userSubject(user),
+        authTime: Math.floor(now / 1000),
+        claims: {
+          email: user.email,
+          email_verified: user.emailVerified,
+          name: user.name,
+          nickname: user.nickname,
+          picture: user.picture,
+          updated_at: Math.floor(user.updatedAt / 1000),
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Password hashing with scrypt (memory-hard, in Node's own crypto: no native addon to build).
+ * Stored as `scrypt$N$r$p$salt$hash` so the cost can be raised later without breaking old hashes.
+ */
+import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
+import { timingSafeEqualStrings } from '../domain/constantTime.js';
+
+const KEY_LENGTH = 32;
+export const DEFAULT_SCRYPT_COST = 2 ** 15; // 32 MiB with r=8: OWASP's minimum recommendation for scrypt
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 256 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
+  });
+}
+
+export async function hashPassword(password: string, cost = DEFAULT_SCRYPT_COST): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, { N: cost, r: 8, p: 1 });
+  return `scrypt$${cost}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
+  return timingSafeEqualStrings(key.toString('base64url'), hash);
+}
+
+/** A hash to verify against when the user does not exist, so timing does not reveal which emails exist. */
+let dummyHash: Promise<string> | null = null;
+export function dummyPasswordHash(cost = DEFAULT_SCRYPT_COST): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'), cost);
+  return dummyHash;
+}

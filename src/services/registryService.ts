@@ -1,0 +1,159 @@
+/**
+ * Creating applications, APIs, connections and users with Auth0's defaults and rules. Used by the
+ * demo seed, by host applications through createAuthServer().admin, and by the Management API.
+ */
+import type { AuthContext } from '../context.js';
+import {
+  clientRuleViolations,
+  defaultAuthMethod,
+  defaultGrantTypes,
+  isPublicClient,
+  type AppType,
+  type Client,
+  type GrantType,
+  type IdTokenAlg,
+  type TokenEndpointAuthMethod,
+} from '../domain/clients.js';
+import { DEFAULT_TOKEN_LIFETIME, type ApiScope, type ResourceServer } from '../domain/resourceServers.js';
+import { DEFAULT_CONNECTION_NAME, normalizeEmail, userSubject, type User } from '../domain/users.js';
+import type { Connection } from '../store/connectionsRepository.js';
+import { newClientId, newClientSecret, newId, randomAlphanumeric } from './ids.js';
+import { hashPassword } from './passwords.js';
+
+export class ValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join(' '));
+    this.name = 'ValidationError';
+  }
+}
+
+export interface NewClient {
+  name: string;
+  appType: AppType;
+  clientId?: string;
+  clientSecret?: string;
+  description?: string;
+  logoUri?: string | null;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  isFirstParty?: boolean;
+  isDynamic?: boolean;
+  callbacks?: string[];
+  allowedLogoutUrls?: string[];
+  webOrigins?: string[];
+  grantTypes?: GrantType[];
+  jwtAlg?: IdTokenAlg;
+  jwtLifetimeInSeconds?: number;
+}
+
+export interface NewResourceServer {
+  identifier: string;
+  name: string;
+  scopes?: ApiScope[];
+  tokenLifetime?: number;
+  allowOfflineAccess?: boolean;
+  skipConsentForVerifiableFirstPartyClients?: boolean;
+  isSystem?: boolean;
+}
+
+export interface NewUser {
+  email: string;
+  password: string;
+  connection?: string;
+  name?: string;
+  emailVerified?: boolean;
+}
+
+export class RegistryService {
+  constructor(private readonly ctx: AuthContext) {}
+
+  async createClient(input: NewClient): Promise<Client> {
+    const authMethod = input.tokenEndpointAuthMethod ?? defaultAuthMethod(input.appType);
+    const now = Date.now();
+    const client: Client = {
+      clientId: input.clientId ?? newClientId(),
+      clientSecret: authMethod === 'none' ? null : (input.clientSecret ?? newClientSecret()),
+      name: input.name,
+      description: input.description ?? '',
+      logoUri: input.logoUri ?? null,
+      appType: input.appType,
+      tokenEndpointAuthMethod: authMethod,
+      // Dynamically registered clients are third-party forever (seeds: Dynamic Client Registration).
+      isFirstParty: input.isDynamic ? false : (input.isFirstParty ?? true),
+      isDynamic: input.isDynamic ?? false,
+      callbacks: input.callbacks ?? [],
+      allowedLogoutUrls: input.allowedLogoutUrls ?? [],
+      webOrigins: input.webOrigins ?? [],
+      grantTypes: input.grantTypes ?? defaultGrantTypes(authMethod),
+      jwtAlg: input.jwtAlg ?? 'RS256',
+      jwtLifetimeInSeconds: input.jwtLifetimeInSeconds ?? 36000,
+      clientMetadata: {},
+      createdAt: now,
+      updatedAt: now,
+    };
+    const problems = clientRuleViolations(client);
+    if (problems.length > 0) throw new ValidationError(problems);
+    if (isPublicClient(client) && input.clientSecret) throw new ValidationError(['A public client has no secret.']);
+    await this.ctx.db.transaction(async (trx) => {
+      await this.ctx.repos.clients.insert(client, trx);
+      // Auth0 enables every connection for a new application.
+      await this.ctx.repos.connections.enableClientOnAll(client.clientId, trx);
+    });
+    return client;
+  }
+
+  async createResourceServer(input: NewResourceServer): Promise<ResourceServer> {
+    const now = Date.now();
+    const rs: ResourceServer = {
+      id: randomAlphanumeric(24),
+      identifier: input.identifier,
+      name: input.name,
+      signingAlg: 'RS256',
+      tokenLifetime: input.tokenLifetime ?? DEFAULT_TOKEN_LIFETIME,
+      allowOfflineAccess: input.allowOfflineAccess ?? false,
+      skipConsentForVerifiableFirstPartyClients: input.skipConsentForVerifiableFirstPartyClients ?? false,
+      isSystem: input.isSystem ?? false,
+      scopes: input.scopes ?? [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.ctx.repos.resourceServers.insert(rs);
+    return rs;
+  }
+
+  /** The database connection every installation has; created at start. */
+  async ensureDefaultConnection(): Promise<Connection> {
+    return this.ctx.repos.connections.ensure({
+      id: newId('con'),
+      name: DEFAULT_CONNECTION_NAME,
+      strategy: 'auth0',
+      createdAt: Date.now(),
+    });
+  }
+
+  async createUser(input: NewUser): Promise<User & { userId: string }> {
+    const connectionName = input.connection ?? DEFAULT_CONNECTION_NAME;
+    const connection = await this.ctx.repos.connections.findByName(connectionName);
+    if (!connection) throw new ValidationError([`The connection "${connectionName}" does not exist.`]);
+    const email = normalizeEmail(input.email);
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ValidationError(['The email address is not valid.']);
+    if (input.password.length < 8) throw new ValidationError(['The password must have at least 8 characters.']);
+    const now = Date.now();
+    const user: User = {
+      id: randomAlphanumeric(24).toLowerCase(),
+      connectionId: connection.id,
+      email,
+      emailVerified: input.emailVerified ?? false,
+      passwordHash: await hashPassword(input.password, this.ctx.options.passwordHashCost),
+      name: input.name ?? email,
+      nickname: email.split('@')[0] ?? null,
+      picture: null,
+      blocked: false,
+      lastLogin: null,
+      loginsCount: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.ctx.repos.users.insert(user);
+    return { ...user, userId: userSubject(user) };
+  }
+}

@@ -1,0 +1,84 @@
+import type { Knex } from 'knex';
+import type { AppType, Client, GrantType, IdTokenAlg, TokenEndpointAuthMethod } from '../domain/clients.js';
+import { bool, jsonArray, jsonRecord, num, strOrNull, type Row } from './rows.js';
+
+function toClient(row: Row): Client {
+  return {
+    clientId: String(row.client_id),
+    clientSecret: strOrNull(row.client_secret),
+    name: String(row.name),
+    description: String(row.description ?? ''),
+    logoUri: strOrNull(row.logo_uri),
+    appType: row.app_type as AppType,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    isFirstParty: bool(row.is_first_party),
+    isDynamic: bool(row.is_dynamic),
+    callbacks: jsonArray(row.callbacks),
+    allowedLogoutUrls: jsonArray(row.allowed_logout_urls),
+    webOrigins: jsonArray(row.web_origins),
+    grantTypes: jsonArray(row.grant_types) as GrantType[],
+    jwtAlg: row.jwt_alg as IdTokenAlg,
+    jwtLifetimeInSeconds: num(row.jwt_lifetime_in_seconds),
+    clientMetadata: jsonRecord(row.client_metadata),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
+}
+
+function toRow(client: Client): Row {
+  return {
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    name: client.name,
+    description: client.description,
+    logo_uri: client.logoUri,
+    app_type: client.appType,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    is_first_party: client.isFirstParty,
+    is_dynamic: client.isDynamic,
+    callbacks: JSON.stringify(client.callbacks),
+    allowed_logout_urls: JSON.stringify(client.allowedLogoutUrls),
+    web_origins: JSON.stringify(client.webOrigins),
+    grant_types: JSON.stringify(client.grantTypes),
+    jwt_alg: client.jwtAlg,
+    jwt_lifetime_in_seconds: client.jwtLifetimeInSeconds,
+    client_metadata: JSON.stringify(client.clientMetadata),
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+export class ClientsRepository {
+  constructor(private readonly db: Knex) {}
+
+  async findById(clientId: string, trx: Knex = this.db): Promise<Client | null> {
+    const row = (await trx('clients').where({ client_id: clientId }).first()) as Row | undefined;
+    return row ? toClient(row) : null;
+  }
+
+  async insert(client: Client, trx: Knex = this.db): Promise<void> {
+    await trx('clients').insert(toRow(client));
+  }
+
+  async update(client: Client, trx: Knex = this.db): Promise<void> {
+    await trx('clients').where({ client_id: client.clientId }).update(toRow(client));
+  }
+
+  async delete(clientId: string, trx: Knex = this.db): Promise<boolean> {
+    return (await trx('clients').where({ client_id: clientId }).delete()) > 0;
+  }
+
+  async list(
+    filter: { appType?: AppType; isFirstParty?: boolean },
+    page: { offset: number; limit: number },
+  ): Promise<{ clients: Client[]; total: number }> {
+    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
+      if (filter.appType) q.where('app_type', filter.appType);
+      if (filter.isFirstParty !== undefined) q.where('is_first_party', filter.isFirstParty);
+      return q;
+    };
+    const rows = (await where(this.db('clients')).orderBy('created_at').orderBy('client_id').offset(page.offset).limit(page.limit)) as Row[];
+    const countRow = (await where(this.db('clients')).count({ n: '*' }).first()) as Row | undefined;
+    return { clients: rows.map(toClient), total: num(countRow?.n ?? 0) };
+  }
+}

@@ -1,0 +1,80 @@
+import type { Knex } from 'knex';
+import { num, numOrNull, strOrNull, type Row } from './rows.js';
+
+/** An authorization code, stored by the SHA-256 of its value: a database leak yields no usable code. */
+export interface AuthorizationCode {
+  codeHash: string;
+  clientId: string;
+  userId: string;
+  grantId: string | null;
+  redirectUri: string;
+  scopes: string[];
+  audience: string;
+  nonce: string | null;
+  codeChallenge: string | null;
+  authTime: number;
+  claims: Record<string, unknown>;
+  sessionId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+function toCode(row: Row): AuthorizationCode {
+  return {
+    codeHash: String(row.code_hash),
+    clientId: String(row.client_id),
+    userId: String(row.user_id),
+    grantId: strOrNull(row.grant_id),
+    redirectUri: String(row.redirect_uri),
+    scopes: String(row.scope).split(' ').filter(Boolean),
+    audience: String(row.audience),
+    nonce: strOrNull(row.nonce),
+    codeChallenge: strOrNull(row.code_challenge),
+    authTime: num(row.auth_time),
+    claims: JSON.parse(String(row.claims ?? '{}')) as Record<string, unknown>,
+    sessionId: strOrNull(row.session_id),
+    createdAt: num(row.created_at),
+    expiresAt: num(row.expires_at),
+    consumedAt: numOrNull(row.consumed_at),
+  };
+}
+
+export class CodesRepository {
+  constructor(private readonly db: Knex) {}
+
+  async insert(code: AuthorizationCode, trx: Knex = this.db): Promise<void> {
+    await trx('authorization_codes').insert({
+      code_hash: code.codeHash,
+      client_id: code.clientId,
+      user_id: code.userId,
+      grant_id: code.grantId,
+      redirect_uri: code.redirectUri,
+      scope: code.scopes.join(' '),
+      audience: code.audience,
+      nonce: code.nonce,
+      code_challenge: code.codeChallenge,
+      auth_time: code.authTime,
+      claims: JSON.stringify(code.claims),
+      session_id: code.sessionId,
+      created_at: code.createdAt,
+      expires_at: code.expiresAt,
+      consumed_at: code.consumedAt,
+    });
+  }
+
+  async findByHash(codeHash: string): Promise<AuthorizationCode | null> {
+    const row = (await this.db('authorization_codes').where({ code_hash: codeHash }).first()) as Row | undefined;
+    return row ? toCode(row) : null;
+  }
+
+  /** Atomically marks the code used; only one concurrent exchange can win. */
+  async consume(codeHash: string, at: number): Promise<boolean> {
+    const updated = await this.db('authorization_codes').where({ code_hash: codeHash }).whereNull('consumed_at').update({ consumed_at: at });
+    return updated === 1;
+  }
+
+  async deleteExpired(before: number): Promise<number> {
+    return this.db('authorization_codes').where('expires_at', '<', before).delete();
+  }
+}

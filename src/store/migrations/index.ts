@@ -1,0 +1,25 @@
+/**
+ * The migrations, listed in code rather than read from a folder, so that the same list works under
+ * tsx, ts-jest and compiled JavaScript, and from both the server and `npx knex migrate:latest`.
+ */
+import type { Knex } from 'knex';
+import * as core from './20261122000000_core.js';
+
+interface Migration {
+  up: (knex: Knex) => Promise<void>;
+  down: (knex: Knex) => Promise<void>;
+}
+
+const MIGRATIONS: Record<string, Migration> = {
+  '20261122000000_core': core,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = MIGRATIONS[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};

@@ -1,0 +1,59 @@
+import type { Knex } from 'knex';
+import type { ResourceServer } from '../domain/resourceServers.js';
+import { bool, num, type Row } from './rows.js';
+
+export class ResourceServersRepository {
+  constructor(private readonly db: Knex) {}
+
+  async findByIdentifier(identifier: string): Promise<ResourceServer | null> {
+    const row = (await this.db('resource_servers').where({ identifier }).first()) as Row | undefined;
+    return row ? this.withScopes(row) : null;
+  }
+
+  async findById(id: string): Promise<ResourceServer | null> {
+    const row = (await this.db('resource_servers').where({ id }).first()) as Row | undefined;
+    return row ? this.withScopes(row) : null;
+  }
+
+  async insert(rs: ResourceServer): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('resource_servers').insert({
+        id: rs.id,
+        identifier: rs.identifier,
+        name: rs.name,
+        signing_alg: rs.signingAlg,
+        token_lifetime: rs.tokenLifetime,
+        allow_offline_access: rs.allowOfflineAccess,
+        skip_consent_for_verifiable_first_party_clients: rs.skipConsentForVerifiableFirstPartyClients,
+        is_system: rs.isSystem,
+        created_at: rs.createdAt,
+        updated_at: rs.updatedAt,
+      });
+      if (rs.scopes.length > 0) {
+        await trx('resource_server_scopes').insert(
+          rs.scopes.map((s, position) => ({ resource_server_id: rs.id, value: s.value, description: s.description, position })),
+        );
+      }
+    });
+  }
+
+  private async withScopes(row: Row): Promise<ResourceServer> {
+    const scopes = (await this.db('resource_server_scopes')
+      .where({ resource_server_id: row.id })
+      .orderBy('position')
+      .select('value', 'description')) as Row[];
+    return {
+      id: String(row.id),
+      identifier: String(row.identifier),
+      name: String(row.name),
+      signingAlg: 'RS256',
+      tokenLifetime: num(row.token_lifetime),
+      allowOfflineAccess: bool(row.allow_offline_access),
+      skipConsentForVerifiableFirstPartyClients: bool(row.skip_consent_for_verifiable_first_party_clients),
+      isSystem: bool(row.is_system),
+      scopes: scopes.map((s) => ({ value: String(s.value), description: String(s.description) })),
+      createdAt: num(row.created_at),
+      updatedAt: num(row.updated_at),
+    };
+  }
+}

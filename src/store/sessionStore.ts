@@ -1,0 +1,62 @@
+/**
+ * An express-session store in the same database (table `sessions`), so that several instances on
+ * PostgreSQL share sessions and the embedded default needs nothing else running.
+ */
+import session from 'express-session';
+import type { Knex } from 'knex';
+import { num, type Row } from './rows.js';
+
+const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+
+type Callback<T = void> = (err?: unknown, value?: T) => void;
+
+export class KnexSessionStore extends session.Store {
+  constructor(private readonly db: Knex) {
+    super();
+  }
+
+  private expiry(sess: session.SessionData): number {
+    const expires = sess.cookie?.expires;
+    return expires ? new Date(expires).getTime() : Date.now() + DEFAULT_TTL_MS;
+  }
+
+  override get(sid: string, callback: Callback<session.SessionData | null>): void {
+    this.db('sessions')
+      .where({ sid })
+      .first()
+      .then((row: Row | undefined) => {
+        if (!row || num(row.expires_at) <= Date.now()) return callback(undefined, null);
+        callback(undefined, JSON.parse(String(row.sess)) as session.SessionData);
+      })
+      .catch((err: unknown) => callback(err));
+  }
+
+  override set(sid: string, sess: session.SessionData, callback?: Callback): void {
+    this.db('sessions')
+      .insert({ sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess) })
+      .onConflict('sid')
+      .merge()
+      .then(() => callback?.())
+      .catch((err: unknown) => callback?.(err));
+  }
+
+  override touch(sid: string, sess: session.SessionData, callback?: Callback): void {
+    this.db('sessions')
+      .where({ sid })
+      .update({ expires_at: this.expiry(sess) })
+      .then(() => callback?.())
+      .catch((err: unknown) => callback?.(err));
+  }
+
+  override destroy(sid: string, callback?: Callback): void {
+    this.db('sessions')
+      .where({ sid })
+      .delete()
+      .then(() => callback?.())
+      .catch((err: unknown) => callback?.(err));
+  }
+
+  async deleteExpired(now = Date.now()): Promise<number> {
+    return this.db('sessions').where('expires_at', '<=', now).delete();
+  }
+}

@@ -1,0 +1,57 @@
+import type { Knex } from 'knex';
+import type { User } from '../domain/users.js';
+import { bool, num, numOrNull, strOrNull, type Row } from './rows.js';
+
+function toUser(row: Row): User {
+  return {
+    id: String(row.id),
+    connectionId: String(row.connection_id),
+    email: String(row.email),
+    emailVerified: bool(row.email_verified),
+    passwordHash: String(row.password_hash),
+    name: strOrNull(row.name),
+    nickname: strOrNull(row.nickname),
+    picture: strOrNull(row.picture),
+    blocked: bool(row.blocked),
+    lastLogin: numOrNull(row.last_login),
+    loginsCount: num(row.logins_count),
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
+}
+
+export class UsersRepository {
+  constructor(private readonly db: Knex) {}
+
+  async findByEmail(connectionId: string, email: string): Promise<User | null> {
+    const row = (await this.db('users').where({ connection_id: connectionId, email }).first()) as Row | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const row = (await this.db('users').where({ id }).first()) as Row | undefined;
+    return row ? toUser(row) : null;
+  }
+
+  async insert(user: User): Promise<void> {
+    await this.db('users').insert({
+      id: user.id,
+      connection_id: user.connectionId,
+      email: user.email,
+      email_verified: user.emailVerified,
+      password_hash: user.passwordHash,
+      name: user.name,
+      nickname: user.nickname,
+      picture: user.picture,
+      blocked: user.blocked,
+      last_login: user.lastLogin,
+      logins_count: user.loginsCount,
+      created_at: user.createdAt,
+      updated_at: user.updatedAt,
+    });
+  }
+
+  async recordLogin(id: string, at: number): Promise<void> {
+    await this.db('users').where({ id }).update({ last_login: at, logins_count: this.db.raw('logins_count + 1') });
+  }
+}
