@@ -7,10 +7,10 @@
  * The rules, from the seeds (Auth0's "User consent and third-party clients"):
  * - a grant that already covers every requested scope skips the dialog, unless `prompt=consent`;
  * - otherwise only a *verifiable first-party* client may skip it, and only for an API that allows
- *   skipping; a redirect to localhost or a loopback address is never verifiable;
+ *   skipping; a redirect to localhost, a loopback address or a custom scheme is never verifiable;
  * - third-party clients can never skip it.
  */
-import { isLocalhostOrLoopback } from './redirectUris.js';
+import { isVerifiableRedirectUri } from './redirectUris.js';
 import { missingScopes } from './scopes.js';
 import type { OAuthErrorCode } from './errors.js';
 
@@ -47,8 +47,8 @@ export const CONSENT_CHECKS: readonly ConsentCheck[] = [
   },
   {
     name: 'non_verifiable_redirect_uri',
-    applies: (ctx, missing) => missing.length > 0 && isLocalhostOrLoopback(ctx.redirectUri),
-    reason: 'The application redirects to localhost or a loopback address, so it cannot be verified as first-party.',
+    applies: (ctx, missing) => missing.length > 0 && !isVerifiableRedirectUri(ctx.redirectUri),
+    reason: 'The application redirects to localhost, a loopback address or a custom scheme, so it cannot be verified as first-party.',
     promptNoneError: 'consent_required',
   },
   {

@@ -27,6 +27,15 @@ export function isLocalhostOrLoopback(redirectUri: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || isLoopbackIpHost(host);
 }
 
+/**
+ * A redirect URI that proves who receives the response: https on a real host. Loopback and localhost
+ * can be served by any program on the machine, and a custom scheme (com.example.app:/cb) can be
+ * claimed by any installed app (RFC 8252 §8.6), so neither is verifiable.
+ */
+export function isVerifiableRedirectUri(redirectUri: string): boolean {
+  return redirectUri.startsWith('https://') && !isLocalhostOrLoopback(redirectUri);
+}
+
 function isLoopbackIpHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;

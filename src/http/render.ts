@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Response } from 'express';
+import { contentSecurityPolicy } from './security.js';
 
 export const BUILTIN_VIEWS = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
 export const PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');
@@ -31,8 +32,9 @@ export function createRenderer(overrideDirectory: string | null, site: { company
     const html = await ejs.renderFile(
       locate(view),
       { ...data, site, assetsPath: res.locals.assetsPath as string, cspNonce: res.locals.cspNonce as string },
-      { views: roots, async: true, cache: process.env.NODE_ENV === 'production' },
+      { views: roots, cache: process.env.NODE_ENV === 'production' },
     );
+    res.set('Content-Security-Policy', contentSecurityPolicy(res));
     res.status(status).type('html').send(html);
   };
 }

@@ -11,34 +11,40 @@ export function noStore(_req: Request, res: Response, next: NextFunction): void 
 }
 
 /**
- * Pages: no framing, no third-party resources, no referrer, a fresh nonce for the one inline script
- * (the form_post auto-submit). form-action also allows the origin the page's form may lead to,
- * because browsers apply form-action to the redirects that follow a submission.
+ * Pages: no framing, no referrer, no caching. The Content-Security-Policy is written when the page is
+ * rendered (see contentSecurityPolicy), because it depends on where the page's form leads.
  */
 export function pageSecurity(): RequestHandler[] {
   const nonce: RequestHandler = (_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64');
-    res.locals.formActionOrigins ??= [];
+    res.locals.formActionOrigins = [];
     next();
   };
   const headers = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        scriptSrc: [(_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`],
-        formAction: ["'self'", (_req, res) => ((res as Response).locals.formActionOrigins as string[]).join(' ')],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
+    contentSecurityPolicy: false,
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: false,
   });
   return [nonce, noStore, headers];
+}
+
+/**
+ * No third-party resources, no framing, one nonce for the one inline script (the form_post
+ * auto-submit). form-action also names the origin the page's form may lead to, because browsers
+ * apply form-action to the redirects that follow a submission.
+ */
+export function contentSecurityPolicy(res: Response): string {
+  const formAction = ["'self'", ...((res.locals.formActionOrigins as string[] | undefined) ?? [])].join(' ');
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data: https:",
+    `script-src 'nonce-${res.locals.cspNonce as string}'`,
+    `form-action ${formAction}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
 }
 
 /** The origin of a redirect URI, for form-action; null for schemes CSP cannot name (custom app schemes). */

@@ -1,0 +1,100 @@
+/** The world most integration tests need: an API, a user, and a way to run a flow with openid-client. */
+import * as oidc from 'openid-client';
+import type { Client } from '../../src/index.js';
+import type { NewClient } from '../../src/services/registryService.js';
+import { isStop, TestBrowser, type Page, type Visit } from './browser.js';
+import type { TestServer } from './testServer.js';
+
+export const API = 'https://api.contoso.test/';
+export const USER = { email: 'alice@example.com', password: 'correct horse battery', name: 'Alice Example' };
+
+export async function seedWorld(server: TestServer, apiOptions: { skipConsent?: boolean } = {}): Promise<{ userId: string }> {
+  await server.auth.admin.createResourceServer({
+    identifier: API,
+    name: 'Contoso API',
+    scopes: [
+      { value: 'read:posts', description: 'Read your posts' },
+      { value: 'write:posts', description: 'Publish posts on your behalf' },
+    ],
+    skipConsentForVerifiableFirstPartyClients: apiOptions.skipConsent ?? true,
+  });
+  const user = await server.auth.admin.createUser({ ...USER, emailVerified: true });
+  return { userId: user.userId };
+}
+
+export async function makeClient(server: TestServer, input: Partial<NewClient> & { callbacks: string[] }): Promise<Client> {
+  return server.auth.admin.createClient({ name: 'Test App', appType: 'regular_web', ...input });
+}
+
+export async function discover(server: TestServer, client: Client): Promise<oidc.Configuration> {
+  const auth = client.clientSecret
+    ? client.tokenEndpointAuthMethod === 'client_secret_basic'
+      ? oidc.ClientSecretBasic(client.clientSecret)
+      : oidc.ClientSecretPost(client.clientSecret)
+    : oidc.None();
+  return oidc.discovery(new URL(server.issuer), client.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+}
+
+export interface Flow {
+  config: oidc.Configuration;
+  url: URL;
+  verifier: string;
+  state: string;
+  nonce: string;
+  redirectUri: string;
+}
+
+export async function startFlow(
+  server: TestServer,
+  client: Client,
+  params: { redirectUri?: string; scope?: string; audience?: string | null; prompt?: string; extra?: Record<string, string> } = {},
+): Promise<Flow> {
+  const config = await discover(server, client);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const redirectUri = params.redirectUri ?? client.callbacks[0] ?? '';
+  const audience = params.audience === undefined ? API : params.audience;
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: params.scope ?? 'openid profile email read:posts',
+    ...(audience ? { audience } : {}),
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...(params.prompt ? { prompt: params.prompt } : {}),
+    ...params.extra,
+  });
+  return { config, url, verifier, state, nonce, redirectUri };
+}
+
+export async function finishFlow(flow: Flow, callback: string): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+  return oidc.authorizationCodeGrant(flow.config, new URL(callback), {
+    pkceCodeVerifier: flow.verifier,
+    expectedState: flow.state,
+    expectedNonce: flow.nonce,
+    idTokenExpected: true,
+  });
+}
+
+export function expectPage(visit: Visit): Page {
+  if (isStop(visit)) throw new Error(`Expected a page, but was redirected to ${visit.redirectedTo}`);
+  return visit;
+}
+
+export function expectRedirect(visit: Visit): string {
+  if (!isStop(visit)) throw new Error(`Expected a redirect to the client, got a page (${visit.status}) at ${visit.url}:\n${visit.html.slice(0, 600)}`);
+  return visit.redirectedTo;
+}
+
+/** Opens the authorization URL and signs in on the login page; returns what came after the login. */
+export async function signIn(browser: TestBrowser, url: URL | string, credentials = USER): Promise<Visit> {
+  const login = expectPage(await browser.request(url.toString()));
+  if (!login.url.includes('/u/login')) throw new Error(`Expected the login page, got ${login.url}`);
+  return browser.submit(login, { email: credentials.email, password: credentials.password });
+}
+
+export function isConsentPage(visit: Visit): visit is Page {
+  return !isStop(visit) && visit.url.includes('/u/consent') && visit.html.includes('is requesting access to your account');
+}
