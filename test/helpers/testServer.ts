@@ -26,7 +26,7 @@ export function usingPostgres(): boolean {
 }
 
 export function postgresUrl(): string {
-  return process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+  return process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
 
 async function testDatabase(): Promise<{ config: Knex.Config; cleanup: () => Promise<void> }> {

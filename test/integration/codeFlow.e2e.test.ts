@@ -26,7 +26,7 @@ beforeAll(async () => {
   server = await startTestServer();
   ({ userId } = await seedWorld(server));
 });
-afterAll(async () => server.close());
+afterAll(async () => server?.close());
 
 const grantsOf = (clientId: string) => server.auth.context.db('user_grants').where({ client_id: clientId, user_id: userId });
 

@@ -1,0 +1,62 @@
+import { isValidCodeChallenge, s256, verifyPkce } from '../../src/domain/pkce.js';
+import { parseScope, unionScopes, intersectScopes, missingScopes } from '../../src/domain/scopes.js';
+import { clientRuleViolations, defaultAuthMethod, defaultGrantTypes } from '../../src/domain/clients.js';
+import { hashPassword, verifyPassword } from '../../src/services/passwords.js';
+
+describe('PKCE S256 (RFC 7636 appendix B)', () => {
+  const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+  test('the RFC example', () => expect(s256(verifier)).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'));
+  test('verify', () => {
+    expect(verifyPkce(verifier, 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM')).toBe(true);
+    expect(verifyPkce(`${verifier}x`, 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM')).toBe(false);
+    expect(verifyPkce('short', s256('short'))).toBe(false);
+  });
+  test('challenge format', () => {
+    expect(isValidCodeChallenge('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM')).toBe(true);
+    expect(isValidCodeChallenge('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-c=')).toBe(false);
+  });
+});
+
+describe('scopes', () => {
+  test('parse', () => {
+    expect(parseScope('openid  profile openid')).toEqual(['openid', 'profile']);
+    expect(parseScope(undefined)).toEqual([]);
+    expect(parseScope('bad"scope')).toBeNull();
+    expect(parseScope('bad\\scope')).toBeNull();
+  });
+  test('set arithmetic keeps request order', () => {
+    expect(missingScopes(['a', 'b', 'c'], ['b'])).toEqual(['a', 'c']);
+    expect(unionScopes(['a'], ['b', 'a'])).toEqual(['a', 'b']);
+    expect(intersectScopes(['c', 'a', 'b'], ['a', 'c'])).toEqual(['c', 'a']);
+  });
+});
+
+describe('client rules (Auth0 defaults)', () => {
+  test('spa and native are public; regular_web and non_interactive are confidential', () => {
+    expect(defaultAuthMethod('spa')).toBe('none');
+    expect(defaultAuthMethod('native')).toBe('none');
+    expect(defaultAuthMethod('regular_web')).toBe('client_secret_post');
+    expect(defaultAuthMethod('non_interactive')).toBe('client_secret_post');
+    expect(defaultGrantTypes('none')).not.toContain('client_credentials');
+    expect(defaultGrantTypes('client_secret_post')).toContain('client_credentials');
+  });
+  test('a public client cannot use HS256 or client_credentials; names and callbacks are checked', () => {
+    const base = { tokenEndpointAuthMethod: 'none' as const, grantTypes: ['authorization_code' as const], jwtAlg: 'RS256' as const, name: 'ok', callbacks: [] };
+    expect(clientRuleViolations(base)).toEqual([]);
+    expect(clientRuleViolations({ ...base, jwtAlg: 'HS256' })).toHaveLength(1);
+    expect(clientRuleViolations({ ...base, grantTypes: ['client_credentials'] })).toHaveLength(1);
+    expect(clientRuleViolations({ ...base, name: '<b>' })).toHaveLength(1);
+    expect(clientRuleViolations({ ...base, callbacks: ['/relative', 'https://a.example/cb#x', 'javascript:alert(1)'] })).toHaveLength(3);
+  });
+});
+
+describe('S25: passwords are hashed with scrypt', () => {
+  test('hash and verify', async () => {
+    const hash = await hashPassword('correct horse', 1024);
+    expect(hash).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(hash).not.toContain('correct horse');
+    expect(await verifyPassword('correct horse', hash)).toBe(true);
+    expect(await verifyPassword('wrong horse', hash)).toBe(false);
+    expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+});
