@@ -1,6 +1,7 @@
 /** Everything a request handler may need, built once per createAuthServer call: nothing global. */
 import type { Knex } from 'knex';
 import type { ResolvedOptions } from './options.js';
+import { ClientGrantsRepository } from './store/clientGrantsRepository.js';
 import { ClientsRepository } from './store/clientsRepository.js';
 import { CodesRepository } from './store/codesRepository.js';
 import { ConnectionsRepository } from './store/connectionsRepository.js';
@@ -15,6 +16,7 @@ import { TokenSigner } from './tokens/tokenSigner.js';
 
 export interface Repositories {
   clients: ClientsRepository;
+  clientGrants: ClientGrantsRepository;
   resourceServers: ResourceServersRepository;
   connections: ConnectionsRepository;
   users: UsersRepository;
@@ -39,6 +41,7 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
     db,
     repos: {
       clients: new ClientsRepository(db),
+      clientGrants: new ClientGrantsRepository(db),
       resourceServers: new ResourceServersRepository(db),
       connections: new ConnectionsRepository(db),
       users: new UsersRepository(db),

@@ -15,6 +15,7 @@ import { discoveryRouter } from './oauth/discoveryRouter.js';
 import { loginRouter } from './oauth/loginRouter.js';
 import { pageErrorHandler } from './oauth/pageErrors.js';
 import { tokenRouter } from './oauth/tokenRouter.js';
+import { managementRouter } from './management/router.js';
 import { resolveOptions, type AuthServerOptions } from './options.js';
 import { AuthorizeService } from './services/authorizeService.js';
 import { LoginService } from './services/loginService.js';
@@ -45,14 +46,15 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
     await ctx.keys.init();
     const admin = new RegistryService(ctx);
     await admin.ensureDefaultConnection();
-    return { router: buildRouter(ctx), admin, context: ctx, close: () => db.destroy() };
+    await admin.ensureManagementApi();
+    return { router: buildRouter(ctx, admin), admin, context: ctx, close: () => db.destroy() };
   } catch (err) {
     await db.destroy();
     throw err;
   }
 }
 
-function buildRouter(ctx: AuthContext): Router {
+function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   const log = (err: unknown) => console.error('[auth-server]', err);
   const render = createRenderer(ctx.options.viewsDirectory, { companyName: ctx.options.companyName });
   const authorize = new AuthorizeService(ctx);
@@ -65,6 +67,7 @@ function buildRouter(ctx: AuthContext): Router {
   router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   router.use(discoveryRouter(ctx));
   router.use(tokenRouter(ctx, new TokenService(ctx), log));
+  router.use('/api/v2', managementRouter(ctx, admin, log));
 
   // Pages get the session and page headers; the token and discovery endpoints never touch the cookie.
   const pages = express.Router();

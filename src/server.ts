@@ -5,7 +5,7 @@
  */
 import express from 'express';
 import { createAuthServer, databaseConfigFromUrl } from './index.js';
-import { CONTOSO_API, DEMO_USER, ensureManagementClient, seedDemo } from './demo/seed.js';
+import { CONTOSO_API, DEMO_USER, seedDemo } from './demo/seed.js';
 import { createSampleClient } from './demo/sampleClient.js';
 
 async function main(): Promise<void> {
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   });
   const demo = await seedDemo(auth, sampleOrigin);
   if (process.env.MANAGEMENT_CLIENT_ID && process.env.MANAGEMENT_CLIENT_SECRET) {
-    await ensureManagementClient(auth, process.env.MANAGEMENT_CLIENT_ID, process.env.MANAGEMENT_CLIENT_SECRET);
+    await auth.admin.ensureManagementClient({ clientId: process.env.MANAGEMENT_CLIENT_ID, clientSecret: process.env.MANAGEMENT_CLIENT_SECRET });
     console.log(`Management client ${process.env.MANAGEMENT_CLIENT_ID} is ready.`);
   }
 

@@ -1,7 +1,6 @@
 /** The demo a newcomer clicks through after `npm start`: seeded once, found again on later starts. */
 import type { AuthServer } from '../index.js';
 import type { Client } from '../domain/clients.js';
-import { ValidationError } from '../services/registryService.js';
 
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password-1', name: 'Dana Demo' };
 export const CONTOSO_API = 'https://contoso.example/api';
@@ -51,23 +50,4 @@ export async function seedDemo(server: AuthServer, sampleOrigin: string): Promis
       callbacks: [`${sampleOrigin}/callback/fabrikam`],
     }));
   return { firstParty, thirdParty };
-}
-
-/** MANAGEMENT_CLIENT_ID / MANAGEMENT_CLIENT_SECRET: a machine-to-machine client with those credentials. */
-export async function ensureManagementClient(server: AuthServer, clientId: string, clientSecret: string): Promise<Client> {
-  if (clientSecret.length < 32) throw new ValidationError(['MANAGEMENT_CLIENT_SECRET must have at least 32 characters.']);
-  const existing = await server.context.repos.clients.findById(clientId);
-  if (existing) {
-    if (existing.clientSecret !== clientSecret) {
-      await server.context.repos.clients.update({ ...existing, clientSecret, updatedAt: Date.now() });
-    }
-    return { ...existing, clientSecret };
-  }
-  return server.admin.createClient({
-    clientId,
-    clientSecret,
-    name: 'Management API client',
-    appType: 'non_interactive',
-    grantTypes: ['client_credentials'],
-  });
 }

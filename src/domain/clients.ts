@@ -32,6 +32,8 @@ export interface Client {
   callbacks: string[];
   allowedLogoutUrls: string[];
   webOrigins: string[];
+  allowedOrigins: string[];
+  initiateLoginUri: string | null;
   grantTypes: GrantType[];
   jwtAlg: IdTokenAlg;
   jwtLifetimeInSeconds: number;

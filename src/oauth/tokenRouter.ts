@@ -6,7 +6,7 @@ import { noStore } from '../http/security.js';
 import { authenticateClient, InvalidClientError, type PresentedCredentials } from '../services/clientAuthentication.js';
 import type { TokenService } from '../services/tokenService.js';
 
-export const GRANT_TYPES_SUPPORTED = ['authorization_code'] as const;
+export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'client_credentials'] as const;
 
 export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: unknown) => void): Router {
   const router = express.Router();
@@ -24,6 +24,9 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: u
       switch (grantType) {
         case 'authorization_code':
           res.json(await tokens.exchangeCode(client, { code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier }));
+          return;
+        case 'client_credentials':
+          res.json(await tokens.clientCredentials(client, { audience: body.audience, scope: body.scope }));
           return;
         default:
           throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}.`);

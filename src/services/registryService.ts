@@ -17,6 +17,7 @@ import {
 import { DEFAULT_TOKEN_LIFETIME, type ApiScope, type ResourceServer } from '../domain/resourceServers.js';
 import { DEFAULT_CONNECTION_NAME, normalizeEmail, userSubject, type User } from '../domain/users.js';
 import type { Connection } from '../store/connectionsRepository.js';
+import { MANAGEMENT_SCOPES, managementAudience } from '../domain/managementApi.js';
 import { newClientId, newClientSecret, newId, randomAlphanumeric } from './ids.js';
 import { hashPassword } from './passwords.js';
 
@@ -40,6 +41,9 @@ export interface NewClient {
   callbacks?: string[];
   allowedLogoutUrls?: string[];
   webOrigins?: string[];
+  allowedOrigins?: string[];
+  initiateLoginUri?: string | null;
+  clientMetadata?: Record<string, string>;
   grantTypes?: GrantType[];
   jwtAlg?: IdTokenAlg;
   jwtLifetimeInSeconds?: number;
@@ -83,10 +87,12 @@ export class RegistryService {
       callbacks: input.callbacks ?? [],
       allowedLogoutUrls: input.allowedLogoutUrls ?? [],
       webOrigins: input.webOrigins ?? [],
+      allowedOrigins: input.allowedOrigins ?? [],
+      initiateLoginUri: input.initiateLoginUri ?? null,
       grantTypes: input.grantTypes ?? defaultGrantTypes(authMethod),
       jwtAlg: input.jwtAlg ?? 'RS256',
       jwtLifetimeInSeconds: input.jwtLifetimeInSeconds ?? 36000,
-      clientMetadata: {},
+      clientMetadata: input.clientMetadata ?? {},
       createdAt: now,
       updatedAt: now,
     };
@@ -118,6 +124,58 @@ export class RegistryService {
     };
     await this.ctx.repos.resourceServers.insert(rs);
     return rs;
+  }
+
+  /** The Management API is a system resource server of its own (identifier `{issuer}api/v2/`). */
+  async ensureManagementApi(): Promise<ResourceServer> {
+    const identifier = managementAudience(this.ctx.options.issuer);
+    const existing = await this.ctx.repos.resourceServers.findByIdentifier(identifier);
+    if (existing) return existing;
+    try {
+      return await this.createResourceServer({
+        identifier,
+        name: 'Management API',
+        scopes: MANAGEMENT_SCOPES.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') })),
+        isSystem: true,
+      });
+    } catch (err) {
+      // Another instance starting at the same moment may have created it.
+      const raced = await this.ctx.repos.resourceServers.findByIdentifier(identifier);
+      if (raced) return raced;
+      throw err;
+    }
+  }
+
+  /**
+   * A machine-to-machine client allowed every Management API scope: the bootstrap behind
+   * MANAGEMENT_CLIENT_ID / MANAGEMENT_CLIENT_SECRET and `npm run admin -- create-management-client`.
+   * With a given id it is idempotent: the secret is set to the one given.
+   */
+  async ensureManagementClient(input: { clientId?: string; clientSecret?: string; name?: string } = {}): Promise<Client> {
+    if (input.clientSecret !== undefined && input.clientSecret.length < 32) {
+      throw new ValidationError(['The management client secret must have at least 32 characters.']);
+    }
+    const audience = (await this.ensureManagementApi()).identifier;
+    let client = input.clientId ? await this.ctx.repos.clients.findById(input.clientId) : null;
+    if (client && input.clientSecret && client.clientSecret !== input.clientSecret) {
+      client = { ...client, clientSecret: input.clientSecret, updatedAt: Date.now() };
+      await this.ctx.repos.clients.update(client);
+    }
+    client ??= await this.createClient({
+      clientId: input.clientId,
+      clientSecret: input.clientSecret,
+      name: input.name ?? 'Management API client',
+      appType: 'non_interactive',
+      grantTypes: ['client_credentials'],
+    });
+    const grant = await this.ctx.repos.clientGrants.find(client.clientId, audience);
+    const now = Date.now();
+    if (!grant) {
+      await this.ctx.repos.clientGrants.insert({ id: newId('cgr'), clientId: client.clientId, audience, scopes: MANAGEMENT_SCOPES, createdAt: now, updatedAt: now });
+    } else if (MANAGEMENT_SCOPES.some((s) => !grant.scopes.includes(s))) {
+      await this.ctx.repos.clientGrants.updateScopes(grant.id, MANAGEMENT_SCOPES, now);
+    }
+    return client;
   }
 
   /** The database connection every installation has; created at start. */

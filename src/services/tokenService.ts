@@ -1,6 +1,7 @@
 /** The token endpoint's grants. This file holds authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6). */
 import type { AuthContext } from '../context.js';
-import type { Client } from '../domain/clients.js';
+import { isPublicClient, type Client } from '../domain/clients.js';
+import { intersectScopes, parseScope } from '../domain/scopes.js';
 import { OAuthError } from '../domain/errors.js';
 import { verifyPkce } from '../domain/pkce.js';
 import { sha256Hex } from './ids.js';
@@ -18,6 +19,38 @@ export const USERINFO_TOKEN_LIFETIME = 86400;
 
 export class TokenService {
   constructor(private readonly ctx: AuthContext) {}
+
+  /**
+   * client_credentials (RFC 6749 §4.4): a confidential client gets a token for an API only through a
+   * client grant, and only with the scopes of that grant.
+   */
+  async clientCredentials(client: Client, params: { audience?: string; scope?: string }): Promise<TokenResponse> {
+    if (isPublicClient(client) || !client.grantTypes.includes('client_credentials')) {
+      throw new OAuthError('unauthorized_client', 'The client is not allowed to use the client_credentials grant.');
+    }
+    if (!params.audience) throw new OAuthError('invalid_request', 'Missing required parameter: audience.');
+    const requested = parseScope(params.scope);
+    if (requested === null) throw new OAuthError('invalid_scope', 'The scope parameter is malformed.');
+    const api = await this.ctx.repos.resourceServers.findByIdentifier(params.audience);
+    if (!api) throw new OAuthError('access_denied', `Service not found: ${params.audience}`, 403);
+    const grant = await this.ctx.repos.clientGrants.find(client.clientId, api.identifier);
+    if (!grant) {
+      throw new OAuthError('access_denied', `Client is not authorized to access "${api.identifier}". You need to create a "client-grant" associated to this API.`, 403);
+    }
+    const scopes = requested.length > 0 ? intersectScopes(requested, grant.scopes) : grant.scopes;
+    if (requested.length > 0 && scopes.length === 0) {
+      throw new OAuthError('invalid_scope', 'None of the requested scopes is granted to this client for this API.');
+    }
+    const { token } = await this.ctx.signer.accessToken({
+      subject: `${client.clientId}@clients`,
+      clientId: client.clientId,
+      audience: api.identifier,
+      scopes,
+      lifetimeSeconds: api.tokenLifetime,
+      gty: 'client-credentials',
+    });
+    return { access_token: token, token_type: 'Bearer', expires_in: api.tokenLifetime, scope: scopes.join(' ') };
+  }
 
   async exchangeCode(client: Client, params: { code?: string; redirectUri?: string; codeVerifier?: string }): Promise<TokenResponse> {
     if (!client.grantTypes.includes('authorization_code')) {

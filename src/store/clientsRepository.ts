@@ -16,6 +16,8 @@ function toClient(row: Row): Client {
     callbacks: jsonArray(row.callbacks),
     allowedLogoutUrls: jsonArray(row.allowed_logout_urls),
     webOrigins: jsonArray(row.web_origins),
+    allowedOrigins: jsonArray(row.allowed_origins),
+    initiateLoginUri: strOrNull(row.initiate_login_uri),
     grantTypes: jsonArray(row.grant_types) as GrantType[],
     jwtAlg: row.jwt_alg as IdTokenAlg,
     jwtLifetimeInSeconds: num(row.jwt_lifetime_in_seconds),
@@ -39,6 +41,8 @@ function toRow(client: Client): Row {
     callbacks: JSON.stringify(client.callbacks),
     allowed_logout_urls: JSON.stringify(client.allowedLogoutUrls),
     web_origins: JSON.stringify(client.webOrigins),
+    allowed_origins: JSON.stringify(client.allowedOrigins),
+    initiate_login_uri: client.initiateLoginUri,
     grant_types: JSON.stringify(client.grantTypes),
     jwt_alg: client.jwtAlg,
     jwt_lifetime_in_seconds: client.jwtLifetimeInSeconds,
@@ -69,11 +73,11 @@ export class ClientsRepository {
   }
 
   async list(
-    filter: { appType?: AppType; isFirstParty?: boolean },
+    filter: { appTypes?: AppType[]; isFirstParty?: boolean },
     page: { offset: number; limit: number },
   ): Promise<{ clients: Client[]; total: number }> {
     const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
-      if (filter.appType) q.where('app_type', filter.appType);
+      if (filter.appTypes?.length) q.whereIn('app_type', filter.appTypes);
       if (filter.isFirstParty !== undefined) q.where('is_first_party', filter.isFirstParty);
       return q;
     };

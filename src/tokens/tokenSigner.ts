@@ -11,6 +11,8 @@ export interface AccessTokenInput {
   scopes: string[];
   lifetimeSeconds: number;
   grantId?: string | null;
+  /** Auth0's grant type claim, e.g. client-credentials. */
+  gty?: string;
 }
 
 export interface IdTokenInput {
@@ -35,7 +37,7 @@ export class TokenSigner {
       scope: input.scopes.join(' '),
       azp: input.clientId,
       client_id: input.clientId,
-      ...(input.grantId ? { gty: 'authorization_code' } : {}),
+      ...(input.gty ? { gty: input.gty } : {}),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)

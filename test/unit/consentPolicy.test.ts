@@ -13,14 +13,15 @@ const HOSTS = {
   'custom scheme': 'com.contoso.app:/callback',
 } as const;
 
-function ctx(over: Partial<ConsentContext> & { grant?: keyof typeof GRANTS; prompt?: string[] }): ConsentContext {
+function ctx(over: Partial<Omit<ConsentContext, 'prompt'>> & { grant?: keyof typeof GRANTS; prompt?: string[] }): ConsentContext {
+  const { grant: _grant, prompt: _prompt, ...rest } = over;
   return {
     client: { isFirstParty: true },
     redirectUri: HOSTS['real https host'],
     api: { allowSkipConsent: true },
     requestedScopes: REQUESTED,
     grantedScopes: GRANTS[over.grant ?? 'none'],
-    ...over,
+    ...rest,
     prompt: new Set(over.prompt ?? []),
   };
 }

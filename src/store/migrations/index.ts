@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import * as core from './20261122000000_core.js';
+import * as clientGrants from './20261122010000_client_grants.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
 
 const MIGRATIONS: Record<string, Migration> = {
   '20261122000000_core': core,
+  '20261122010000_client_grants': clientGrants,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,18 @@
+/** The Management API v2 (/api/v2): Auth0-compatible URLs, JSON shapes and errors. */
+import express, { type Router } from 'express';
+import type { AuthContext } from '../context.js';
+import { noStore } from '../http/security.js';
+import { ClientService } from '../services/clientService.js';
+import type { RegistryService } from '../services/registryService.js';
+import { authenticateManagementToken } from './authentication.js';
+import { clientsRoutes } from './clientsRoutes.js';
+import { ManagementError, managementErrorHandler } from './errors.js';
+
+export function managementRouter(ctx: AuthContext, registry: RegistryService, log: (err: unknown) => void): Router {
+  const router = express.Router();
+  router.use(noStore, express.json({ limit: '100kb' }), authenticateManagementToken(ctx));
+  router.use(clientsRoutes(ctx, registry, new ClientService(ctx)));
+  router.use((_req, _res, next) => next(new ManagementError(404, 'not_found', 'Not Found')));
+  router.use(managementErrorHandler(log));
+  return router;
+}
