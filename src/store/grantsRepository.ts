@@ -58,7 +58,11 @@ export class GrantsRepository {
     await trx('user_grants').where({ id }).update({ scope: scopes.join(' '), updated_at: at });
   }
 
-  async delete(id: string): Promise<boolean> {
-    return (await this.db('user_grants').where({ id }).delete()) > 0;
+  async delete(id: string, trx: Knex = this.db): Promise<boolean> {
+    return (await trx('user_grants').where({ id }).delete()) > 0;
+  }
+
+  async deleteForUser(userId: string, trx: Knex = this.db): Promise<number> {
+    return trx('user_grants').where({ user_id: userId }).delete();
   }
 }
