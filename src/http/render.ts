@@ -32,7 +32,11 @@ export function createRenderer(overrideDirectory: string | null, site: { company
     const html = await ejs.renderFile(
       locate(view),
       { ...data, site, assetsPath: res.locals.assetsPath as string, cspNonce: res.locals.cspNonce as string },
-      { views: roots, cache: process.env.NODE_ENV === 'production' },
+      {
+        cache: process.env.NODE_ENV === 'production',
+        // EJS would resolve an include next to the including file first; the override folder must win.
+        includer: (original: string) => ({ filename: locate(original.replace(/\.ejs$/, '')) }),
+      },
     );
     res.set('Content-Security-Policy', contentSecurityPolicy(res));
     res.status(status).type('html').send(html);
