@@ -6,6 +6,7 @@ import { ClientsRepository } from './store/clientsRepository.js';
 import { CodesRepository } from './store/codesRepository.js';
 import { ConnectionsRepository } from './store/connectionsRepository.js';
 import { GrantsRepository } from './store/grantsRepository.js';
+import { RefreshTokensRepository } from './store/refreshTokensRepository.js';
 import { ResourceServersRepository } from './store/resourceServersRepository.js';
 import { KnexSessionStore } from './store/sessionStore.js';
 import { SigningKeysRepository } from './store/signingKeysRepository.js';
@@ -23,6 +24,7 @@ export interface Repositories {
   grants: GrantsRepository;
   transactions: TransactionsRepository;
   codes: CodesRepository;
+  refreshTokens: RefreshTokensRepository;
 }
 
 export interface AuthContext {
@@ -48,6 +50,7 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
       grants: new GrantsRepository(db),
       transactions: new TransactionsRepository(db),
       codes: new CodesRepository(db),
+      refreshTokens: new RefreshTokensRepository(db),
     },
     sessionStore: new KnexSessionStore(db),
     keys,

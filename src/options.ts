@@ -34,6 +34,10 @@ export interface AuthServerOptions {
   passwordHashCost?: number;
   /** Company name shown on pages. Default: "Authorization Server". */
   companyName?: string;
+  /** Refresh tokens: unused for this long, they expire. Default: 15 days. */
+  refreshTokenIdleSeconds?: number;
+  /** Refresh tokens: however used, a family ends this long after the authorization. Default: 30 days. */
+  refreshTokenAbsoluteSeconds?: number;
 }
 
 export interface ResolvedOptions {
@@ -48,6 +52,8 @@ export interface ResolvedOptions {
   migrate: boolean;
   passwordHashCost: number;
   companyName: string;
+  refreshTokenIdleSeconds: number;
+  refreshTokenAbsoluteSeconds: number;
 }
 
 export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
@@ -79,5 +85,7 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     migrate: options.migrate ?? true,
     passwordHashCost: options.passwordHashCost ?? 2 ** 15,
     companyName: options.companyName ?? 'Authorization Server',
+    refreshTokenIdleSeconds: options.refreshTokenIdleSeconds ?? 15 * 24 * 3600,
+    refreshTokenAbsoluteSeconds: options.refreshTokenAbsoluteSeconds ?? 30 * 24 * 3600,
   };
 }

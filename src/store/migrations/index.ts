@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import * as core from './20261122000000_core.js';
 import * as clientGrants from './20261122010000_client_grants.js';
+import * as refreshTokens from './20261122020000_refresh_tokens.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -14,6 +15,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   '20261122000000_core': core,
   '20261122010000_client_grants': clientGrants,
+  '20261122020000_refresh_tokens': refreshTokens,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

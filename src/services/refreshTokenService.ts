@@ -1,0 +1,109 @@
+/**
+ * Refresh tokens (RFC 6749 §6, RFC 9700 §4.14): stored as hashes, rotated on every use; presenting a
+ * token that was already rotated revokes its whole family, since one of the two holders is a thief.
+ */
+import type { AuthContext } from '../context.js';
+import type { Client } from '../domain/clients.js';
+import { OAuthError } from '../domain/errors.js';
+import { intersectScopes, parseScope } from '../domain/scopes.js';
+import { newId, randomToken, sha256Hex } from './ids.js';
+import { issueUserTokens, type TokenResponse } from './userTokens.js';
+
+export interface NewRefreshToken {
+  client: Client;
+  userId: string;
+  grantId: string | null;
+  codeHash: string | null;
+  audience: string;
+  scopes: string[];
+  authTime: number;
+  claims: Record<string, unknown>;
+}
+
+/** offline_access granted, and the client may use refresh tokens (the API's permission was checked at /authorize). */
+export function refreshTokenAllowed(client: Client, scopes: readonly string[]): boolean {
+  return scopes.includes('offline_access') && client.grantTypes.includes('refresh_token');
+}
+
+export class RefreshTokenService {
+  constructor(private readonly ctx: AuthContext) {}
+
+  async issue(input: NewRefreshToken, family?: { familyId: string; expiresAt: number }): Promise<string> {
+    const token = randomToken(32);
+    const now = Date.now();
+    const { refreshTokenIdleSeconds, refreshTokenAbsoluteSeconds } = this.ctx.options;
+    const expiresAt = family?.expiresAt ?? now + refreshTokenAbsoluteSeconds * 1000;
+    await this.ctx.repos.refreshTokens.insert({
+      id: newId('rt'),
+      tokenHash: sha256Hex(token),
+      familyId: family?.familyId ?? newId('rtf'),
+      clientId: input.client.clientId,
+      userId: input.userId,
+      grantId: input.grantId,
+      codeHash: input.codeHash,
+      audience: input.audience,
+      scopes: input.scopes,
+      authTime: input.authTime,
+      claims: input.claims,
+      createdAt: now,
+      expiresAt,
+      idleExpiresAt: Math.min(expiresAt, now + refreshTokenIdleSeconds * 1000),
+      rotatedAt: null,
+      revokedAt: null,
+    });
+    return token;
+  }
+
+  async refresh(client: Client, params: { refreshToken?: string; scope?: string }): Promise<TokenResponse> {
+    if (!client.grantTypes.includes('refresh_token')) {
+      throw new OAuthError('unauthorized_client', 'The client is not allowed to use the refresh_token grant.');
+    }
+    if (!params.refreshToken) throw new OAuthError('invalid_request', 'Missing required parameter: refresh_token.');
+    const invalid = (why: string) => new OAuthError('invalid_grant', why);
+    const stored = await this.ctx.repos.refreshTokens.findByHash(sha256Hex(params.refreshToken));
+    if (!stored || stored.clientId !== client.clientId) throw invalid('Unknown or invalid refresh token.');
+    const now = Date.now();
+    if (stored.revokedAt !== null) throw invalid('The refresh token has been revoked.');
+    if (stored.rotatedAt !== null) {
+      await this.ctx.repos.refreshTokens.revokeFamily(stored.familyId, now);
+      throw invalid('The refresh token was already used; every token of its family is now revoked.');
+    }
+    if (stored.expiresAt <= now || stored.idleExpiresAt <= now) throw invalid('The refresh token has expired.');
+
+    const requested = parseScope(params.scope);
+    if (requested === null) throw new OAuthError('invalid_scope', 'The scope parameter is malformed.');
+    if (requested.some((s) => !stored.scopes.includes(s))) {
+      throw new OAuthError('invalid_scope', 'A refresh can narrow the scopes, never widen them.');
+    }
+    const scopes = requested.length > 0 ? intersectScopes(stored.scopes, requested) : stored.scopes;
+
+    if (!(await this.ctx.repos.refreshTokens.markRotated(stored.id, now))) {
+      await this.ctx.repos.refreshTokens.revokeFamily(stored.familyId, now);
+      throw invalid('The refresh token was already used; every token of its family is now revoked.');
+    }
+    const response = await issueUserTokens(this.ctx, {
+      client,
+      userId: stored.userId,
+      audience: stored.audience,
+      scopes,
+      authTime: stored.authTime,
+      nonce: null,
+      claims: stored.claims,
+      grantId: stored.grantId,
+      gty: 'refresh_token',
+    });
+    // The new token keeps the family's full scopes and absolute end, whatever this refresh narrowed.
+    response.refresh_token = await this.issue(
+      { client, userId: stored.userId, grantId: stored.grantId, codeHash: stored.codeHash, audience: stored.audience, scopes: stored.scopes, authTime: stored.authTime, claims: stored.claims },
+      { familyId: stored.familyId, expiresAt: stored.expiresAt },
+    );
+    return response;
+  }
+
+  /** RFC 7009: revoking a refresh token ends its family. Unknown tokens and other clients' tokens change nothing. */
+  async revoke(client: Client, token: string): Promise<void> {
+    const stored = await this.ctx.repos.refreshTokens.findByHash(sha256Hex(token));
+    if (stored && stored.clientId === client.clientId) await this.ctx.repos.refreshTokens.revokeFamily(stored.familyId, Date.now());
+  }
+}
+
