@@ -16,6 +16,8 @@ import { loginRouter } from './oauth/loginRouter.js';
 import { pageErrorHandler } from './oauth/pageErrors.js';
 import { tokenRouter } from './oauth/tokenRouter.js';
 import { managementRouter } from './management/router.js';
+import { logoutRouter } from './oauth/logoutRouter.js';
+import { userinfoRouter } from './oauth/userinfoRouter.js';
 import { resolveOptions, type AuthServerOptions } from './options.js';
 import { AuthorizeService } from './services/authorizeService.js';
 import { LoginService } from './services/loginService.js';
@@ -67,14 +69,16 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   router.use(discoveryRouter(ctx));
   router.use(tokenRouter(ctx, new TokenService(ctx), log));
+  router.use(userinfoRouter(ctx));
   router.use('/api/v2', managementRouter(ctx, admin, log));
 
   // Pages get the session and page headers; the token and discovery endpoints never touch the cookie.
   const pages = express.Router();
-  pages.use(['/authorize', '/u'], ...pageSecurity(), sessionMiddleware(ctx));
+  pages.use(['/authorize', '/u', '/v2/logout', '/oidc/logout'], ...pageSecurity(), sessionMiddleware(ctx));
   pages.use(authorizeRouter(ctx, authorize, render));
   pages.use(loginRouter(ctx, authorize, new LoginService(ctx), render));
   pages.use(consentRouter(ctx, authorize, render));
+  pages.use(logoutRouter(ctx, render));
   pages.use(pageErrorHandler(render, log));
   router.use(pages);
   return router;

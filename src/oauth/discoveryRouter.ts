@@ -11,6 +11,8 @@ export function discoveryMetadata(issuer: string): Record<string, unknown> {
     authorization_endpoint: `${issuer}authorize`,
     token_endpoint: `${issuer}oauth/token`,
     jwks_uri: `${issuer}.well-known/jwks.json`,
+    userinfo_endpoint: `${issuer}userinfo`,
+    end_session_endpoint: `${issuer}oidc/logout`,
     response_types_supported: [...RESPONSE_TYPES_SUPPORTED],
     response_modes_supported: [...RESPONSE_MODES_SUPPORTED],
     grant_types_supported: [...GRANT_TYPES_SUPPORTED],

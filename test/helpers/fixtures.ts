@@ -42,6 +42,7 @@ export interface Flow {
   state: string;
   nonce: string;
   redirectUri: string;
+  scope: string;
 }
 
 export async function startFlow(
@@ -54,10 +55,11 @@ export async function startFlow(
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const redirectUri = params.redirectUri ?? client.callbacks[0] ?? '';
+  const scope = params.scope ?? 'openid profile email read:posts';
   const audience = params.audience === undefined ? API : params.audience;
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri,
-    scope: params.scope ?? 'openid profile email read:posts',
+    scope,
     ...(audience ? { audience } : {}),
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
@@ -66,15 +68,15 @@ export async function startFlow(
     ...(params.prompt ? { prompt: params.prompt } : {}),
     ...params.extra,
   });
-  return { config, url, verifier, state, nonce, redirectUri };
+  return { config, url, verifier, state, nonce, redirectUri, scope };
 }
 
 export async function finishFlow(flow: Flow, callback: string): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
   return oidc.authorizationCodeGrant(flow.config, new URL(callback), {
     pkceCodeVerifier: flow.verifier,
     expectedState: flow.state,
-    expectedNonce: flow.nonce,
-    idTokenExpected: true,
+    // A nonce is only checked in an ID token, and openid-client expects one when a nonce is given.
+    ...(flow.scope.split(' ').includes('openid') ? { expectedNonce: flow.nonce, idTokenExpected: true } : {}),
   });
 }
 
