@@ -6,7 +6,7 @@ import { noStore } from '../http/security.js';
 import { authenticateClient, InvalidClientError, type PresentedCredentials } from '../services/clientAuthentication.js';
 import type { TokenService } from '../services/tokenService.js';
 
-export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'client_credentials'] as const;
+export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 
 export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: unknown) => void): Router {
   const router = express.Router();
@@ -25,6 +25,9 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: u
         case 'authorization_code':
           res.json(await tokens.exchangeCode(client, { code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier }));
           return;
+        case 'refresh_token':
+          res.json(await tokens.refreshTokens.refresh(client, { refreshToken: body.refresh_token, scope: body.scope }));
+          return;
         case 'client_credentials':
           res.json(await tokens.clientCredentials(client, { audience: body.audience, scope: body.scope }));
           return;
@@ -33,6 +36,16 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: u
       }
     },
   );
+
+  // RFC 7009: a client revokes its own refresh token (and with it the token's family). The answer is
+  // 200 whether or not the token existed, so that it tells nothing about other clients' tokens.
+  router.post('/oauth/revoke', noStore, express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }), async (req, res) => {
+    const body = readBody(req);
+    const client = await authenticateClient(ctx, readCredentials(req, body));
+    if (!body.token) throw new OAuthError('invalid_request', 'Missing required parameter: token.');
+    await tokens.refreshTokens.revoke(client, body.token);
+    res.status(200).end();
+  });
 
   const errors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
@@ -47,12 +60,12 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: u
     if (err instanceof InvalidClientError && err.usedBasic) res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
     res.status(oauth.status).json({ error: oauth.code, error_description: oauth.description });
   };
-  router.use('/oauth/token', errors);
+  router.use(['/oauth/token', '/oauth/revoke'], errors);
   return router;
 }
 
 /** Every parameter once, as a string (RFC 6749 §3.2: parameters must not be repeated). */
-function readBody(req: Request): Record<string, string | undefined> {
+export function readBody(req: Request): Record<string, string | undefined> {
   const raw: unknown = req.body ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new OAuthError('invalid_request', 'The request body must be a form or a JSON object.');
   const out: Record<string, string | undefined> = {};
@@ -65,7 +78,7 @@ function readBody(req: Request): Record<string, string | undefined> {
   return out;
 }
 
-function readCredentials(req: Request, body: Record<string, string | undefined>): PresentedCredentials {
+export function readCredentials(req: Request, body: Record<string, string | undefined>): PresentedCredentials {
   const header = req.headers.authorization;
   if (header && /^basic /i.test(header)) {
     if (body.client_secret !== undefined) {

@@ -5,20 +5,17 @@ import { intersectScopes, parseScope } from '../domain/scopes.js';
 import { OAuthError } from '../domain/errors.js';
 import { verifyPkce } from '../domain/pkce.js';
 import { sha256Hex } from './ids.js';
-import { userinfoAudience } from './authorizeService.js';
+import { refreshTokenAllowed, RefreshTokenService } from './refreshTokenService.js';
+import { issueUserTokens, type TokenResponse } from './userTokens.js';
 
-export interface TokenResponse {
-  access_token: string;
-  id_token?: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope: string;
-}
-
-export const USERINFO_TOKEN_LIFETIME = 86400;
+export type { TokenResponse } from './userTokens.js';
 
 export class TokenService {
-  constructor(private readonly ctx: AuthContext) {}
+  readonly refreshTokens: RefreshTokenService;
+
+  constructor(private readonly ctx: AuthContext) {
+    this.refreshTokens = new RefreshTokenService(ctx);
+  }
 
   /**
    * client_credentials (RFC 6749 §4.4): a confidential client gets a token for an API only through a
@@ -62,7 +59,11 @@ export class TokenService {
     const record = await this.ctx.repos.codes.findByHash(codeHash);
     const invalid = (why: string) => new OAuthError('invalid_grant', why);
     if (!record || record.clientId !== client.clientId) throw invalid('Invalid authorization code.');
-    if (record.consumedAt !== null) throw invalid('The authorization code has already been used.');
+    if (record.consumedAt !== null) {
+      // A replayed code means it leaked: what was issued from it is revoked (RFC 6749 §4.1.2).
+      await this.ctx.repos.refreshTokens.revokeIssuedFromCode(codeHash, Date.now());
+      throw invalid('The authorization code has already been used.');
+    }
     if (record.expiresAt <= Date.now()) throw invalid('The authorization code has expired.');
     if (record.redirectUri !== params.redirectUri) throw invalid('redirect_uri does not match the one used in the authorization request.');
     if (record.codeChallenge !== null) {
@@ -72,30 +73,31 @@ export class TokenService {
       // A verifier for a code issued without a challenge signals a downgrade attempt (RFC 9700 §4.8.2).
       throw invalid('code_verifier was sent, but the authorization request had no code_challenge.');
     }
-    if (!(await this.ctx.repos.codes.consume(codeHash, Date.now()))) throw invalid('The authorization code has already been used.');
+    if (!(await this.ctx.repos.codes.consume(codeHash, Date.now()))) {
+      await this.ctx.repos.refreshTokens.revokeIssuedFromCode(codeHash, Date.now());
+      throw invalid('The authorization code has already been used.');
+    }
 
-    const issuer = this.ctx.options.issuer;
-    const userinfo = userinfoAudience(issuer);
-    const api = record.audience === userinfo ? null : await this.ctx.repos.resourceServers.findByIdentifier(record.audience);
-    const withOpenId = record.scopes.includes('openid');
-    const audience = api ? (withOpenId ? [api.identifier, userinfo] : api.identifier) : userinfo;
-    const lifetime = api?.tokenLifetime ?? USERINFO_TOKEN_LIFETIME;
-    const { token: accessToken } = await this.ctx.signer.accessToken({
-      subject: record.userId,
-      clientId: client.clientId,
-      audience,
+    const response = await issueUserTokens(this.ctx, {
+      client,
+      userId: record.userId,
+      audience: record.audience,
       scopes: record.scopes,
-      lifetimeSeconds: lifetime,
+      authTime: record.authTime,
+      nonce: record.nonce,
+      claims: record.claims,
       grantId: record.grantId,
+      gty: 'authorization_code',
     });
-    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope: record.scopes.join(' ') };
-    if (withOpenId) {
-      response.id_token = await this.ctx.signer.idToken({
+    if (refreshTokenAllowed(client, record.scopes)) {
+      response.refresh_token = await this.refreshTokens.issue({
         client,
-        subject: record.userId,
-        nonce: record.nonce,
+        userId: record.userId,
+        grantId: record.grantId,
+        codeHash,
+        audience: record.audience,
+        scopes: record.scopes,
         authTime: record.authTime,
-        accessToken,
         claims: record.claims,
       });
     }
