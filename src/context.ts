@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { ResolvedOptions } from './options.js';
 import { ClientGrantsRepository } from './store/clientGrantsRepository.js';
+import { ClientRegistrationsRepository } from './store/clientRegistrationsRepository.js';
 import { ClientsRepository } from './store/clientsRepository.js';
 import { CodesRepository } from './store/codesRepository.js';
 import { ConnectionsRepository } from './store/connectionsRepository.js';
@@ -18,6 +19,7 @@ import { TokenSigner } from './tokens/tokenSigner.js';
 export interface Repositories {
   clients: ClientsRepository;
   clientGrants: ClientGrantsRepository;
+  clientRegistrations: ClientRegistrationsRepository;
   resourceServers: ResourceServersRepository;
   connections: ConnectionsRepository;
   users: UsersRepository;
@@ -44,6 +46,7 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
     repos: {
       clients: new ClientsRepository(db),
       clientGrants: new ClientGrantsRepository(db),
+      clientRegistrations: new ClientRegistrationsRepository(db),
       resourceServers: new ResourceServersRepository(db),
       connections: new ConnectionsRepository(db),
       users: new UsersRepository(db),

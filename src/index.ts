@@ -18,6 +18,8 @@ import { tokenRouter } from './oauth/tokenRouter.js';
 import { managementRouter } from './management/router.js';
 import { logoutRouter } from './oauth/logoutRouter.js';
 import { userinfoRouter } from './oauth/userinfoRouter.js';
+import { registrationRouter } from './oauth/registrationRouter.js';
+import { RegistrationService } from './services/registrationService.js';
 import { resolveOptions, type AuthServerOptions } from './options.js';
 import { AuthorizeService } from './services/authorizeService.js';
 import { LoginService } from './services/loginService.js';
@@ -70,6 +72,7 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   router.use(discoveryRouter(ctx));
   router.use(tokenRouter(ctx, new TokenService(ctx), log));
   router.use(userinfoRouter(ctx));
+  router.use(registrationRouter(ctx, new RegistrationService(ctx, admin)));
   router.use('/api/v2', managementRouter(ctx, admin, log));
 
   // Pages get the session and page headers; the token and discovery endpoints never touch the cookie.

@@ -34,6 +34,8 @@ export interface AuthServerOptions {
   passwordHashCost?: number;
   /** Company name shown on pages. Default: "Authorization Server". */
   companyName?: string;
+  /** Dynamic Client Registration (POST /oidc/register). Default: off. */
+  dynamicClientRegistration?: boolean | { requestsPerMinutePerIp?: number };
   /** Refresh tokens: unused for this long, they expire. Default: 15 days. */
   refreshTokenIdleSeconds?: number;
   /** Refresh tokens: however used, a family ends this long after the authorization. Default: 30 days. */
@@ -54,6 +56,8 @@ export interface ResolvedOptions {
   companyName: string;
   refreshTokenIdleSeconds: number;
   refreshTokenAbsoluteSeconds: number;
+  /** null when registration is off. */
+  dynamicClientRegistration: { requestsPerMinutePerIp: number } | null;
 }
 
 export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
@@ -85,6 +89,9 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     migrate: options.migrate ?? true,
     passwordHashCost: options.passwordHashCost ?? 2 ** 15,
     companyName: options.companyName ?? 'Authorization Server',
+    dynamicClientRegistration: options.dynamicClientRegistration
+      ? { requestsPerMinutePerIp: (typeof options.dynamicClientRegistration === 'object' && options.dynamicClientRegistration.requestsPerMinutePerIp) || 10 }
+      : null,
     refreshTokenIdleSeconds: options.refreshTokenIdleSeconds ?? 15 * 24 * 3600,
     refreshTokenAbsoluteSeconds: options.refreshTokenAbsoluteSeconds ?? 30 * 24 * 3600,
   };

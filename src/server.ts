@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     issuer,
     database: databaseConfigFromUrl(process.env.DATABASE_URL),
     sessionSecrets: process.env.SESSION_SECRET ? process.env.SESSION_SECRET.split(',') : undefined,
+    dynamicClientRegistration: process.env.DYNAMIC_CLIENT_REGISTRATION === 'true',
   });
   const demo = await seedDemo(auth, sampleOrigin);
   if (process.env.MANAGEMENT_CLIENT_ID && process.env.MANAGEMENT_CLIENT_SECRET) {

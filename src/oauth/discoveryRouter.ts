@@ -5,8 +5,9 @@ import { RESPONSE_MODES_SUPPORTED, RESPONSE_TYPES_SUPPORTED } from '../domain/au
 import { AUTH_METHODS } from '../domain/clients.js';
 import { GRANT_TYPES_SUPPORTED } from './tokenRouter.js';
 
-export function discoveryMetadata(issuer: string): Record<string, unknown> {
+export function discoveryMetadata(issuer: string, registration: boolean): Record<string, unknown> {
   return {
+    ...(registration ? { registration_endpoint: `${issuer}oidc/register` } : {}),
     issuer,
     authorization_endpoint: `${issuer}authorize`,
     token_endpoint: `${issuer}oauth/token`,
@@ -34,7 +35,7 @@ export function discoveryMetadata(issuer: string): Record<string, unknown> {
 
 export function discoveryRouter(ctx: AuthContext): Router {
   const router = express.Router();
-  const metadata = discoveryMetadata(ctx.options.issuer);
+  const metadata = discoveryMetadata(ctx.options.issuer, ctx.options.dynamicClientRegistration !== null);
   router.get('/.well-known/openid-configuration', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').set('Access-Control-Allow-Origin', '*').json(metadata);
   });

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import * as core from './20261122000000_core.js';
 import * as clientGrants from './20261122010000_client_grants.js';
 import * as refreshTokens from './20261122020000_refresh_tokens.js';
+import * as clientRegistrations from './20261122030000_client_registrations.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122000000_core': core,
   '20261122010000_client_grants': clientGrants,
   '20261122020000_refresh_tokens': refreshTokens,
+  '20261122030000_client_registrations': clientRegistrations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

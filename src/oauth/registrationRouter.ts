@@ -1,0 +1,100 @@
+/**
+ * POST /oidc/register (RFC 7591) and GET|PUT|DELETE /oidc/register/{client_id} (RFC 7592), when the
+ * server enables Dynamic Client Registration. Registration is rate-limited per IP address.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AuthContext } from '../context.js';
+import type { Client } from '../domain/clients.js';
+import { RegistrationError, type RegisteredMetadata } from '../domain/registrationMetadata.js';
+import { noStore } from '../http/security.js';
+import type { RegistrationService } from '../services/registrationService.js';
+import { ValidationError } from '../services/registryService.js';
+import { bearerToken } from '../tokens/accessTokenVerifier.js';
+
+export function registrationRouter(ctx: AuthContext, registrations: RegistrationService): Router {
+  const router = express.Router();
+  const settings = ctx.options.dynamicClientRegistration;
+  const json = express.json({ limit: '32kb' });
+
+  if (!settings) {
+    router.all(['/oidc/register', '/oidc/register/:id'], (_req, res) => {
+      res.status(403).json({ error: 'access_denied', error_description: 'Dynamic Client Registration is not enabled on this server.' });
+    });
+    return router;
+  }
+
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: settings.requestsPerMinutePerIp,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).json({ error: 'rate_limited', error_description: 'Too many registrations from this address; try again later.' });
+    },
+  });
+
+  const present = (client: Client, metadata: RegisteredMetadata | null, extra: Record<string, unknown> = {}) => ({
+    client_id: client.clientId,
+    ...(client.clientSecret ? { client_secret: client.clientSecret, client_secret_expires_at: 0 } : {}),
+    client_id_issued_at: Math.floor(client.createdAt / 1000),
+    client_name: client.name,
+    redirect_uris: client.callbacks,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    grant_types: client.grantTypes,
+    response_types: metadata?.responseTypes ?? ['code'],
+    application_type: client.appType === 'native' ? 'native' : 'web',
+    ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
+    registration_client_uri: `${ctx.options.issuer}oidc/register/${client.clientId}`,
+    ...extra,
+  });
+
+  router.post('/oidc/register', limiter, noStore, json, async (req, res) => {
+    const { client, metadata, registrationAccessToken } = await registrations.register(req.body);
+    res.status(201).json(present(client, metadata, { registration_access_token: registrationAccessToken }));
+  });
+
+  /** RFC 7592 §2: the registration access token, for this client only. */
+  const registered = async (req: Request, res: Response): Promise<Client | null> => {
+    const client = await registrations.authorize(String(req.params.id), bearerToken(req.headers.authorization));
+    if (!client) {
+      res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid_token', error_description: 'Invalid registration access token.' });
+    }
+    return client;
+  };
+
+  router.get('/oidc/register/:id', noStore, async (req, res) => {
+    const client = await registered(req, res);
+    if (client) res.json(present(client, null));
+  });
+
+  router.put('/oidc/register/:id', noStore, json, async (req, res) => {
+    const client = await registered(req, res);
+    if (!client) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.client_id !== client.clientId) throw new RegistrationError('invalid_client_metadata', 'client_id must be sent and match the registration.');
+    if (body.client_secret !== undefined && body.client_secret !== client.clientSecret) {
+      throw new RegistrationError('invalid_client_metadata', 'client_secret does not match the registration.');
+    }
+    const { client: updated, metadata } = await registrations.update(client, body);
+    res.json(present(updated, metadata));
+  });
+
+  router.delete('/oidc/register/:id', async (req, res) => {
+    const client = await registered(req, res);
+    if (!client) return;
+    await registrations.delete(client);
+    res.status(204).end();
+  });
+
+  router.use('/oidc/register', ((err, _req, res, next) => {
+    if (err instanceof RegistrationError) return void res.status(400).json({ error: err.code, error_description: err.message });
+    if (err instanceof ValidationError) return void res.status(400).json({ error: 'invalid_client_metadata', error_description: err.message });
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.parse.failed' || type === 'entity.too.large') {
+      return void res.status(400).json({ error: 'invalid_client_metadata', error_description: 'The request body must be a JSON object of at most 32 kB.' });
+    }
+    next(err);
+  }) as express.ErrorRequestHandler);
+  return router;
+}
