@@ -25,6 +25,7 @@ import { AuthorizeService } from './services/authorizeService.js';
 import { LoginService } from './services/loginService.js';
 import { RegistryService } from './services/registryService.js';
 import { TokenService } from './services/tokenService.js';
+import { PasswordGrantService } from './services/passwordGrantService.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 
 export type { AuthServerOptions, AuthenticatedUser } from './options.js';
@@ -70,7 +71,8 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   });
   router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   router.use(discoveryRouter(ctx));
-  router.use(tokenRouter(ctx, new TokenService(ctx), log));
+  const tokens = new TokenService(ctx);
+  router.use(tokenRouter(ctx, tokens, new PasswordGrantService(ctx, new LoginService(ctx), tokens.refreshTokens), log));
   router.use(userinfoRouter(ctx));
   router.use(registrationRouter(ctx, new RegistrationService(ctx, admin)));
   router.use('/api/v2', managementRouter(ctx, admin, log));

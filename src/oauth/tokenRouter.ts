@@ -5,10 +5,11 @@ import { OAuthError } from '../domain/errors.js';
 import { noStore } from '../http/security.js';
 import { authenticateClient, InvalidClientError, type PresentedCredentials } from '../services/clientAuthentication.js';
 import type { TokenService } from '../services/tokenService.js';
+import { PASSWORD_REALM_GRANT, type PasswordGrantService } from '../services/passwordGrantService.js';
 
-export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT] as const;
 
-export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: unknown) => void): Router {
+export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: PasswordGrantService, log: (err: unknown) => void): Router {
   const router = express.Router();
 
   router.post(
@@ -27,6 +28,10 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, log: (err: u
           return;
         case 'refresh_token':
           res.json(await tokens.refreshTokens.refresh(client, { refreshToken: body.refresh_token, scope: body.scope }));
+          return;
+        case 'password':
+        case PASSWORD_REALM_GRANT:
+          res.json(await passwords.exchange(client, grantType, body));
           return;
         case 'client_credentials':
           res.json(await tokens.clientCredentials(client, { audience: body.audience, scope: body.scope }));
