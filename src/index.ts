@@ -17,6 +17,8 @@ import { pageErrorHandler } from './oauth/pageErrors.js';
 import { tokenRouter } from './oauth/tokenRouter.js';
 import { managementRouter } from './management/router.js';
 import { logoutRouter } from './oauth/logoutRouter.js';
+import { accountRouter } from './account/accountRouter.js';
+import { AccountService } from './services/accountService.js';
 import { userinfoRouter } from './oauth/userinfoRouter.js';
 import { registrationRouter } from './oauth/registrationRouter.js';
 import { RegistrationService } from './services/registrationService.js';
@@ -84,6 +86,7 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   pages.use(loginRouter(ctx, authorize, new LoginService(ctx), render));
   pages.use(consentRouter(ctx, authorize, render));
   pages.use(logoutRouter(ctx, render));
+  pages.use(accountRouter(ctx, new AccountService(ctx), new LoginService(ctx), render));
   pages.use(pageErrorHandler(render, log));
   router.use(pages);
   return router;

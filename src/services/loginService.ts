@@ -14,13 +14,14 @@ export const WRONG_CREDENTIALS = 'Wrong email or password.';
 export class LoginService {
   constructor(private readonly ctx: AuthContext) {}
 
-  async login(clientId: string, emailInput: unknown, password: unknown, connectionName = DEFAULT_CONNECTION_NAME): Promise<LoginResult> {
+  /** `clientId` null: signing in to the account pages, not for an application. */
+  async login(clientId: string | null, emailInput: unknown, password: unknown, connectionName = DEFAULT_CONNECTION_NAME): Promise<LoginResult> {
     if (typeof emailInput !== 'string' || typeof password !== 'string' || emailInput.trim() === '' || password === '') {
       return { ok: false, reason: 'missing_input', message: 'Enter your email and your password.' };
     }
     if (emailInput.length > 320 || password.length > 1024) return { ok: false, reason: 'wrong_credentials', message: WRONG_CREDENTIALS };
     const connection = await this.ctx.repos.connections.findByName(connectionName);
-    if (!connection || !(await this.ctx.repos.connections.isClientEnabled(connection.id, clientId))) {
+    if (!connection || (clientId !== null && !(await this.ctx.repos.connections.isClientEnabled(connection.id, clientId)))) {
       return { ok: false, reason: 'connection_not_enabled', message: 'This application is not allowed to sign users in with this connection.' };
     }
     const user = await this.ctx.repos.users.findByEmail(connection.id, normalizeEmail(emailInput));

@@ -1,0 +1,52 @@
+/** What a signed-in person sees of their own grants, and revoking them ("Authorized applications"). */
+import type { AuthContext } from '../context.js';
+import { OIDC_SCOPE_DESCRIPTIONS } from '../domain/scopeCatalog.js';
+import { userinfoAudience } from './authorizeService.js';
+
+export interface AuthorizedApp {
+  grantId: string;
+  clientName: string;
+  logoUri: string | null;
+  isFirstParty: boolean;
+  apiName: string;
+  scopes: { value: string; description: string }[];
+  grantedAt: Date;
+}
+
+export class AccountService {
+  constructor(private readonly ctx: AuthContext) {}
+
+  async authorizedApps(userId: string): Promise<AuthorizedApp[]> {
+    const grants = await this.ctx.repos.grants.listForUser(userId);
+    const userinfo = userinfoAudience(this.ctx.options.issuer);
+    const apps: AuthorizedApp[] = [];
+    for (const grant of grants) {
+      const client = await this.ctx.repos.clients.findById(grant.clientId);
+      if (!client) continue;
+      const api = grant.audience === userinfo ? null : await this.ctx.repos.resourceServers.findByIdentifier(grant.audience);
+      const descriptions = new Map(api?.scopes.map((s) => [s.value, s.description]) ?? []);
+      apps.push({
+        grantId: grant.id,
+        clientName: client.name,
+        logoUri: client.logoUri,
+        isFirstParty: client.isFirstParty,
+        apiName: api?.name ?? 'Your account',
+        scopes: grant.scopes
+          .filter((s) => s !== 'openid')
+          .map((value) => ({ value, description: OIDC_SCOPE_DESCRIPTIONS[value] ?? descriptions.get(value) ?? value })),
+        grantedAt: new Date(grant.createdAt),
+      });
+    }
+    return apps;
+  }
+
+  /**
+   * Deletes the user's own grant; its refresh tokens go with it (foreign key), and the next
+   * authorization asks again. Another user's grant id changes nothing.
+   */
+  async revoke(userId: string, grantId: string): Promise<boolean> {
+    const grant = await this.ctx.repos.grants.findById(grantId);
+    if (!grant || grant.userId !== userId) return false;
+    return this.ctx.repos.grants.delete(grantId);
+  }
+}
