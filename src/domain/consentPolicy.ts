@@ -8,7 +8,8 @@
  * - a grant that already covers every requested scope skips the dialog, unless `prompt=consent`;
  * - otherwise only a *verifiable first-party* client may skip it, and only for an API that allows
  *   skipping; a redirect to localhost, a loopback address or a custom scheme is never verifiable;
- * - third-party clients can never skip it.
+ * - third-party clients can never skip it;
+ * - offline_access not granted yet always asks (OIDC Core §11).
  */
 import { isVerifiableRedirectUri } from './redirectUris.js';
 import { missingScopes } from './scopes.js';
@@ -37,6 +38,13 @@ export const CONSENT_CHECKS: readonly ConsentCheck[] = [
     name: 'prompt_consent',
     applies: (ctx) => ctx.prompt.has('consent'),
     reason: 'The application asked for consent explicitly (prompt=consent).',
+    promptNoneError: 'consent_required',
+  },
+  {
+    // OIDC Core §11: offline access needs the user's explicit consent, whoever the client is.
+    name: 'offline_access_requested',
+    applies: (_ctx, missing) => missing.includes('offline_access'),
+    reason: 'The application asks to keep access while you are away (offline_access).',
     promptNoneError: 'consent_required',
   },
   {

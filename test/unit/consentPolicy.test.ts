@@ -42,6 +42,14 @@ describe('consent policy: hand-written cases from the seeds', () => {
     if (decision.kind === 'ask') expect(decision.reasons.map((r) => r.name)).toEqual(reasons);
   });
 
+  test('offline_access not yet granted asks even a verifiable first-party client; once granted it does not', () => {
+    const requested = [...REQUESTED, 'offline_access'];
+    const asking = decideConsent({ ...ctx({}), requestedScopes: requested });
+    expect(asking).toMatchObject({ kind: 'ask', scopesToAsk: requested });
+    if (asking.kind === 'ask') expect(asking.reasons.map((r) => r.name)).toEqual(['offline_access_requested']);
+    expect(decideConsent({ ...ctx({}), requestedScopes: requested, grantedScopes: ['offline_access'] }).kind).toBe('skip');
+  });
+
   test('S16: a partial grant asks only for the missing scopes and reports what was granted', () => {
     const decision = decideConsent(ctx({ client: { isFirstParty: false }, grant: 'partial' }));
     expect(decision).toMatchObject({ kind: 'ask', scopesToAsk: ['write:posts'], previouslyGranted: ['openid', 'read:posts'] });
