@@ -8,6 +8,8 @@ import { CodesRepository } from './store/codesRepository.js';
 import { ConnectionsRepository } from './store/connectionsRepository.js';
 import { GrantsRepository } from './store/grantsRepository.js';
 import { RefreshTokensRepository } from './store/refreshTokensRepository.js';
+import { LogsRepository } from './store/logsRepository.js';
+import { AuditLog } from './services/auditLog.js';
 import { ResourceServersRepository } from './store/resourceServersRepository.js';
 import { KnexSessionStore } from './store/sessionStore.js';
 import { SigningKeysRepository } from './store/signingKeysRepository.js';
@@ -27,6 +29,7 @@ export interface Repositories {
   transactions: TransactionsRepository;
   codes: CodesRepository;
   refreshTokens: RefreshTokensRepository;
+  logs: LogsRepository;
 }
 
 export interface AuthContext {
@@ -36,10 +39,12 @@ export interface AuthContext {
   sessionStore: KnexSessionStore;
   keys: KeyStore;
   signer: TokenSigner;
+  audit: AuditLog;
 }
 
 export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
   const keys = new KeyStore(new SigningKeysRepository(db));
+  const logs = new LogsRepository(db);
   return {
     options,
     db,
@@ -54,9 +59,11 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
       transactions: new TransactionsRepository(db),
       codes: new CodesRepository(db),
       refreshTokens: new RefreshTokensRepository(db),
+      logs,
     },
     sessionStore: new KnexSessionStore(db),
     keys,
     signer: new TokenSigner(options.issuer, keys),
+    audit: new AuditLog(logs),
   };
 }

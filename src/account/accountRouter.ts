@@ -9,6 +9,7 @@ import { currentUser, regenerateSession, saveSession } from '../http/session.js'
 import type { AccountService } from '../services/accountService.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import type { LoginService } from '../services/loginService.js';
+import { requestInfo } from '../services/auditLog.js';
 
 const ACCOUNT_PURPOSE = 'account';
 
@@ -61,7 +62,7 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.slice(0, 320) : '';
     if (!verifyCsrfToken(secret, req.sessionID, ACCOUNT_PURPOSE, body.csrf)) return showLogin(req, res, 'Your session changed. Please sign in again.', email, 403);
-    const result = await login.login(null, body.email, body.password);
+    const result = await login.login(null, body.email, body.password, undefined, requestInfo(req));
     if (!result.ok) return showLogin(req, res, result.message, email, 401);
     await regenerateSession(req);
     req.session.user = result.user;

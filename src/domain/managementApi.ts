@@ -2,9 +2,13 @@
 export const MANAGEMENT_RESOURCES = ['clients', 'client_keys', 'resource_servers', 'grants', 'client_grants', 'users', 'connections'] as const;
 const VERBS = ['create', 'read', 'update', 'delete'] as const;
 
-export const MANAGEMENT_SCOPES: string[] = MANAGEMENT_RESOURCES.flatMap((resource) =>
-  VERBS.filter((verb) => !(resource === 'grants' && (verb === 'create' || verb === 'update'))).map((verb) => `${verb}:${resource}`),
-);
+export const MANAGEMENT_SCOPES: string[] = [
+  ...MANAGEMENT_RESOURCES.flatMap((resource) =>
+    VERBS.filter((verb) => !(resource === 'grants' && (verb === 'create' || verb === 'update'))).map((verb) => `${verb}:${resource}`),
+  ),
+  'read:logs',
+  'read:logs_users',
+];
 
 export function managementAudience(issuer: string): string {
   return `${issuer}api/v2/`;

@@ -6,12 +6,16 @@ import { ClientService } from '../services/clientService.js';
 import type { RegistryService } from '../services/registryService.js';
 import { authenticateManagementToken } from './authentication.js';
 import { clientsRoutes } from './clientsRoutes.js';
+import { logsRoutes } from './logsRoutes.js';
+import { recordWrites } from './auditWrites.js';
 import { ManagementError, managementErrorHandler } from './errors.js';
 
 export function managementRouter(ctx: AuthContext, registry: RegistryService, log: (err: unknown) => void): Router {
   const router = express.Router();
   router.use(noStore, express.json({ limit: '100kb' }), authenticateManagementToken(ctx));
+  router.use(recordWrites(ctx));
   router.use(clientsRoutes(ctx, registry, new ClientService(ctx)));
+  router.use(logsRoutes(ctx));
   router.use((_req, _res, next) => next(new ManagementError(404, 'not_found', 'Not Found')));
   router.use(managementErrorHandler(log));
   return router;

@@ -5,6 +5,7 @@ import type { PageRenderer } from '../http/render.js';
 import { currentUser, saveSession } from '../http/session.js';
 import type { AuthorizeOutcome, AuthorizeService } from '../services/authorizeService.js';
 import { sendAuthorizationResponse } from './authorizationResponse.js';
+import { requestInfo } from '../services/auditLog.js';
 
 export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, render: PageRenderer): Router {
   const router = express.Router();
@@ -33,14 +34,14 @@ export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, ren
     // The session must exist before a transaction can be bound to it.
     req.session.startedAt ??= Date.now();
     await saveSession(req);
-    const outcome = await service.start(params ?? {}, req.sessionID, await currentUser(ctx, req));
+    const outcome = await service.start(params ?? {}, req.sessionID, await currentUser(ctx, req), requestInfo(req));
     await deliver(req, res, outcome);
   };
 
   router.get('/authorize', authorize);
   router.post('/authorize', express.urlencoded({ extended: false, limit: '64kb' }), authorize);
   router.get('/authorize/resume', async (req, res) => {
-    const outcome = await service.resume(req.query.tx, req.sessionID, await currentUser(ctx, req));
+    const outcome = await service.resume(req.query.tx, req.sessionID, await currentUser(ctx, req), requestInfo(req));
     await deliver(req, res, outcome);
   });
   return router;

@@ -9,6 +9,7 @@ import { originForCsp } from '../http/security.js';
 import { currentUser } from '../http/session.js';
 import type { AuthorizeService, SessionUser } from '../services/authorizeService.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
+import { requestInfo } from '../services/auditLog.js';
 import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
 import { sendAuthorizationResponse } from './authorizationResponse.js';
 
@@ -49,7 +50,7 @@ export function consentRouter(ctx: AuthContext, authorize: AuthorizeService, ren
 
   router.post('/u/consent', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { tx, user, scopesToAsk } = await load(req, body.tx);
+    const { tx, user, client, scopesToAsk } = await load(req, body.tx);
     if (!verifyCsrfToken(secret, req.sessionID, tx.id, body.csrf)) {
       throw new UntrustedRequestError('This form has expired', 'The consent form was not sent from this session. Nothing was granted.');
     }
@@ -60,7 +61,7 @@ export function consentRouter(ctx: AuthContext, authorize: AuthorizeService, ren
     }
     if (body.action !== 'accept') throw new UntrustedRequestError('Bad request', 'Choose Accept or Decline.');
     const accepted = acceptedScopes(tx, scopesToAsk, body.scopes_offered === '1' ? (body.scope ?? []) : null);
-    const response = await authorize.grantAndIssue(tx, user, accepted);
+    const response = await authorize.grantAndIssue(tx, user, accepted, client, requestInfo(req));
     await sendAuthorizationResponse(res, render, response, true);
   });
   return router;

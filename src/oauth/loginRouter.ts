@@ -6,6 +6,7 @@ import { regenerateSession, saveSession } from '../http/session.js';
 import type { AuthorizeService } from '../services/authorizeService.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import type { LoginService } from '../services/loginService.js';
+import { requestInfo } from '../services/auditLog.js';
 import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
 
 export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login: LoginService, render: PageRenderer): Router {
@@ -41,7 +42,7 @@ export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login
     if (!verifyCsrfToken(secret, req.sessionID, tx.id, body.csrf)) {
       return show(req, res, tx, 'Your session changed. Please sign in again.', email, 403);
     }
-    const result = await login.login(tx.request.clientId, body.email, body.password);
+    const result = await login.login(tx.request.clientId, body.email, body.password, undefined, requestInfo(req));
     if (!result.ok) return show(req, res, tx, result.message, email, 401);
 
     // A new session id at login: a session fixed by an attacker before login is worth nothing after.

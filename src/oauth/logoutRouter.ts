@@ -9,6 +9,7 @@ import type { AuthContext } from '../context.js';
 import type { Client } from '../domain/clients.js';
 import { UntrustedRequestError } from '../domain/errors.js';
 import type { PageRenderer } from '../http/render.js';
+import { requestInfo } from '../services/auditLog.js';
 
 function one(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -23,7 +24,11 @@ function destroySession(req: Request): Promise<void> {
 export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
   const router = express.Router();
 
-  async function finish(req: Request, res: Response, returnTo: string | null): Promise<void> {
+  async function finish(req: Request, res: Response, returnTo: string | null, client: Client | null = null): Promise<void> {
+    const user = req.session.user;
+    if (user) {
+      await ctx.audit.record('slo', { userId: user.sub, clientId: client?.clientId ?? null, clientName: client?.name ?? null, details: { returnTo } }, requestInfo(req));
+    }
     await destroySession(req);
     res.clearCookie(ctx.options.cookie.name, { path: ctx.options.cookie.path, domain: ctx.options.cookie.domain });
     if (returnTo) return res.redirect(302, returnTo);
@@ -47,7 +52,7 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     if (!clientId) refuse(returnTo);
     const client = await clientOrFail(clientId);
     if (!client.allowedLogoutUrls.includes(returnTo)) refuse(returnTo);
-    await finish(req, res, returnTo);
+    await finish(req, res, returnTo, client);
   });
 
   router.get('/oidc/logout', async (req, res) => {
@@ -66,7 +71,7 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     if (!client.allowedLogoutUrls.includes(redirect)) refuse(redirect);
     const target = new URL(redirect);
     if (state) target.searchParams.set('state', state);
-    await finish(req, res, target.toString());
+    await finish(req, res, target.toString(), client);
   });
   return router;
 }

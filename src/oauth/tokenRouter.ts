@@ -4,7 +4,11 @@ import type { AuthContext } from '../context.js';
 import { OAuthError } from '../domain/errors.js';
 import { noStore } from '../http/security.js';
 import { authenticateClient, InvalidClientError, type PresentedCredentials } from '../services/clientAuthentication.js';
-import type { TokenService } from '../services/tokenService.js';
+import type { TokenResponse, TokenService } from '../services/tokenService.js';
+import { decodeJwt } from 'jose';
+import type { Client } from '../domain/clients.js';
+import { TOKEN_EXCHANGE_TYPES, type RequestInfo } from '../domain/logEvents.js';
+import { requestInfo } from '../services/auditLog.js';
 import { PASSWORD_REALM_GRANT, type PasswordGrantService } from '../services/passwordGrantService.js';
 
 export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT] as const;
@@ -22,25 +26,37 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
       const client = await authenticateClient(ctx, readCredentials(req, body));
       const grantType = body.grant_type;
       if (!grantType) throw new OAuthError('invalid_request', 'Missing required parameter: grant_type.');
-      switch (grantType) {
-        case 'authorization_code':
-          res.json(await tokens.exchangeCode(client, { code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier }));
-          return;
-        case 'refresh_token':
-          res.json(await tokens.refreshTokens.refresh(client, { refreshToken: body.refresh_token, scope: body.scope }));
-          return;
-        case 'password':
-        case PASSWORD_REALM_GRANT:
-          res.json(await passwords.exchange(client, grantType, body));
-          return;
-        case 'client_credentials':
-          res.json(await tokens.clientCredentials(client, { audience: body.audience, scope: body.scope }));
-          return;
-        default:
-          throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}.`);
+      const [success, failure] = TOKEN_EXCHANGE_TYPES[grantType] ?? [null, null];
+      const logFields = { clientId: client.clientId, clientName: client.name, audience: body.audience ?? null };
+      try {
+        const response = await exchange(grantType, client, body, requestInfo(req));
+        if (success) {
+          const sub = decodeJwt(response.access_token).sub ?? null;
+          await ctx.audit.record(success, { ...logFields, scope: response.scope, userId: sub?.endsWith('@clients') ? null : sub }, requestInfo(req));
+        }
+        res.json(response);
+      } catch (err) {
+        if (failure && err instanceof OAuthError) await ctx.audit.record(failure, { ...logFields, description: err.description }, requestInfo(req));
+        throw err;
       }
     },
   );
+
+  async function exchange(grantType: string, client: Client, body: Record<string, string | undefined>, request: RequestInfo): Promise<TokenResponse> {
+    switch (grantType) {
+      case 'authorization_code':
+        return tokens.exchangeCode(client, { code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+      case 'refresh_token':
+        return tokens.refreshTokens.refresh(client, { refreshToken: body.refresh_token, scope: body.scope });
+      case 'password':
+      case PASSWORD_REALM_GRANT:
+        return passwords.exchange(client, grantType, body, request);
+      case 'client_credentials':
+        return tokens.clientCredentials(client, { audience: body.audience, scope: body.scope });
+      default:
+        throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}.`);
+    }
+  }
 
   // RFC 7009: a client revokes its own refresh token (and with it the token's family). The answer is
   // 200 whether or not the token existed, so that it tells nothing about other clients' tokens.

@@ -22,6 +22,7 @@ import { intersectScopes, unionScopes } from '../domain/scopes.js';
 import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
 import { newId, randomToken, sha256Hex } from './ids.js';
 import type { Knex } from 'knex';
+import type { RequestInfo } from '../domain/logEvents.js';
 
 export const TRANSACTION_LIFETIME_MS = 10 * 60 * 1000;
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
@@ -54,7 +55,7 @@ export function userinfoAudience(issuer: string): string {
 export class AuthorizeService {
   constructor(private readonly ctx: AuthContext) {}
 
-  async start(params: RawParams, sessionId: string, user: SessionUser | null): Promise<AuthorizeOutcome> {
+  async start(params: RawParams, sessionId: string, user: SessionUser | null, origin?: RequestInfo): Promise<AuthorizeOutcome> {
     let client: Client;
     let dest: ErrorDestination;
     try {
@@ -91,7 +92,7 @@ export class AuthorizeService {
       if (!loginNeeded) tx.loginRequired = false;
       await this.ctx.repos.transactions.insert(tx);
       if (loginNeeded || !user) return { kind: 'login', transactionId: tx.id };
-      return await this.proceed(tx, client, api, user);
+      return await this.proceed(tx, client, api, user, origin);
     } catch (err) {
       if (err instanceof OAuthError) return { kind: 'respond', response: this.errorResponse(dest, err) };
       throw err;
@@ -99,7 +100,7 @@ export class AuthorizeService {
   }
 
   /** After login: the transaction continues where it left off. */
-  async resume(transactionId: unknown, sessionId: string, user: SessionUser | null): Promise<AuthorizeOutcome> {
+  async resume(transactionId: unknown, sessionId: string, user: SessionUser | null, request?: RequestInfo): Promise<AuthorizeOutcome> {
     const tx = await this.loadTransaction(transactionId, sessionId);
     // prompt=login / max_age: only a sign-in that happened after the request began will do.
     const signedInSinceRequest = user !== null && user.authTime >= Math.floor(tx.createdAt / 1000);
@@ -110,7 +111,7 @@ export class AuthorizeService {
     if (!client) return { kind: 'error_page', title: 'Unknown application', description: 'The application no longer exists.' };
     try {
       const api = await this.resolveApi(tx.request);
-      return await this.proceed(tx, client, api, user);
+      return await this.proceed(tx, client, api, user, request);
     } catch (err) {
       if (err instanceof OAuthError) return { kind: 'respond', response: this.errorResponse(tx.request, err) };
       throw err;
@@ -159,7 +160,7 @@ export class AuthorizeService {
     return false;
   }
 
-  private async proceed(tx: AuthorizationTransaction, client: Client, api: ResourceServer | null, user: SessionUser): Promise<AuthorizeOutcome> {
+  private async proceed(tx: AuthorizationTransaction, client: Client, api: ResourceServer | null, user: SessionUser, request?: RequestInfo): Promise<AuthorizeOutcome> {
     const grant = await this.ctx.repos.grants.find(user.sub, client.clientId, this.audienceOf(tx.request));
     const decision = this.decideConsent(tx, client, api, grant?.scopes ?? []);
     if (decision.kind === 'ask') {
@@ -172,6 +173,7 @@ export class AuthorizeService {
       throw new UntrustedRequestError('This sign-in request has expired', 'The request was already used.');
     }
     const response = await this.issueCode(tx, user, grant?.id ?? null, tx.request.scopes);
+    await this.recordSuccessfulLogin(tx, user, client, null, request);
     return { kind: 'respond', response };
   }
 
@@ -179,10 +181,11 @@ export class AuthorizeService {
    * Accept in the consent dialog: record or widen the grant with what the user accepted, and issue
    * a code carrying exactly the requested scopes that are now granted.
    */
-  async grantAndIssue(tx: AuthorizationTransaction, user: SessionUser, accepted: string[]): Promise<AuthorizationResponse> {
+  async grantAndIssue(tx: AuthorizationTransaction, user: SessionUser, accepted: string[], client: Client, request?: RequestInfo): Promise<AuthorizationResponse> {
     const audience = this.audienceOf(tx.request);
     const now = Date.now();
-    return this.ctx.db.transaction(async (trx) => {
+    let consent: { id: string; scope: string[] } | null = null;
+    const response = await this.ctx.db.transaction(async (trx) => {
       if (!(await this.ctx.repos.transactions.consume(tx.id, now, trx))) {
         throw new UntrustedRequestError('This sign-in request has expired', 'The request was already used.');
       }
@@ -201,8 +204,12 @@ export class AuthorizeService {
           trx,
         );
       }
+      consent = { id: grantId, scope: granted };
       return this.issueCode(tx, user, grantId, intersectScopes(tx.request.scopes, granted), trx);
     });
+    // After the transaction: the log is written on its own connection.
+    await this.recordSuccessfulLogin(tx, user, client, consent, request);
+    return response;
   }
 
   async deny(tx: AuthorizationTransaction): Promise<AuthorizationResponse> {
@@ -210,6 +217,30 @@ export class AuthorizeService {
       throw new UntrustedRequestError('This sign-in request has expired', 'The request was already used.');
     }
     return this.errorResponse(tx.request, new OAuthError('access_denied', 'The user denied access to the application.'));
+  }
+
+  /** Auth0's `s` event; the consent given, if any, goes in details.prompts. */
+  private async recordSuccessfulLogin(
+    tx: AuthorizationTransaction,
+    user: SessionUser,
+    client: Client,
+    consent: { id: string; scope: string[] } | null,
+    request?: RequestInfo,
+  ): Promise<void> {
+    const audience = this.audienceOf(tx.request);
+    await this.ctx.audit.record(
+      's',
+      {
+        clientId: client.clientId,
+        clientName: client.name,
+        userId: user.sub,
+        userName: typeof user.claims.email === 'string' ? user.claims.email : null,
+        audience,
+        scope: tx.request.scopes.join(' '),
+        details: { prompts: consent ? [{ name: 'consent', grantInfo: { id: consent.id, audience, scope: consent.scope } }] : [] },
+      },
+      request,
+    );
   }
 
   private async issueCode(

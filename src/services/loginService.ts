@@ -2,20 +2,31 @@
 import type { AuthContext } from '../context.js';
 import { DEFAULT_CONNECTION_NAME, normalizeEmail, userSubject } from '../domain/users.js';
 import type { SessionUser } from './authorizeService.js';
+import type { RequestInfo } from '../domain/logEvents.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
 /** Why a login failed: the login page shows the message, the password grant maps the reason to an OAuth error. */
-export type LoginFailure = 'missing_input' | 'wrong_credentials' | 'blocked' | 'connection_not_enabled';
+export type LoginFailure = 'missing_input' | 'wrong_credentials' | 'blocked' | 'too_many_attempts' | 'connection_not_enabled';
 
 export type LoginResult = { ok: true; user: SessionUser } | { ok: false; reason: LoginFailure; message: string };
 
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
 
+/** Checklist S26 (Auth0's brute-force protection): this many failures for one email from one IP block it. */
+export const MAX_FAILED_LOGINS = 10;
+export const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
+
 export class LoginService {
   constructor(private readonly ctx: AuthContext) {}
 
   /** `clientId` null: signing in to the account pages, not for an application. */
-  async login(clientId: string | null, emailInput: unknown, password: unknown, connectionName = DEFAULT_CONNECTION_NAME): Promise<LoginResult> {
+  async login(
+    clientId: string | null,
+    emailInput: unknown,
+    password: unknown,
+    connectionName = DEFAULT_CONNECTION_NAME,
+    request: RequestInfo = { ip: null, userAgent: null },
+  ): Promise<LoginResult> {
     if (typeof emailInput !== 'string' || typeof password !== 'string' || emailInput.trim() === '' || password === '') {
       return { ok: false, reason: 'missing_input', message: 'Enter your email and your password.' };
     }
@@ -24,11 +35,27 @@ export class LoginService {
     if (!connection || (clientId !== null && !(await this.ctx.repos.connections.isClientEnabled(connection.id, clientId)))) {
       return { ok: false, reason: 'connection_not_enabled', message: 'This application is not allowed to sign users in with this connection.' };
     }
-    const user = await this.ctx.repos.users.findByEmail(connection.id, normalizeEmail(emailInput));
+    const email = normalizeEmail(emailInput);
+    const audit = { clientId, userName: email, connection: connectionName };
+    // Checked before the password, so a blocked address learns nothing from further guesses.
+    const recentFailures = await this.ctx.repos.logs.countSince({ user_name: email, ip: request.ip ?? '' }, ['fp', 'fu'], Date.now() - FAILED_LOGIN_WINDOW_MS);
+    if (recentFailures >= MAX_FAILED_LOGINS) {
+      return { ok: false, reason: 'too_many_attempts', message: 'Too many failed attempts: sign-in from this address is blocked for 15 minutes.' };
+    }
+    const user = await this.ctx.repos.users.findByEmail(connection.id, email);
     // Verify against a dummy hash for unknown emails, so the response time does not reveal who exists.
     const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(this.ctx.options.passwordHashCost)));
-    if (!user || !valid) return { ok: false, reason: 'wrong_credentials', message: WRONG_CREDENTIALS };
-    if (user.blocked) return { ok: false, reason: 'blocked', message: 'This user is blocked. Contact the administrator.' };
+    if (!user || !valid) {
+      await this.ctx.audit.record(user ? 'fp' : 'fu', { ...audit, userId: user ? userSubject(user) : null, description: WRONG_CREDENTIALS }, request);
+      if (recentFailures + 1 === MAX_FAILED_LOGINS) {
+        await this.ctx.audit.record('limit_wc', { ...audit, description: `${MAX_FAILED_LOGINS} failed logins: blocked for 15 minutes from ${request.ip ?? 'an unknown address'}.` }, request);
+      }
+      return { ok: false, reason: 'wrong_credentials', message: WRONG_CREDENTIALS };
+    }
+    if (user.blocked) {
+      await this.ctx.audit.record('f', { ...audit, userId: userSubject(user), description: 'user is blocked' }, request);
+      return { ok: false, reason: 'blocked', message: 'This user is blocked. Contact the administrator.' };
+    }
     const now = Date.now();
     await this.ctx.repos.users.recordLogin(user.id, now);
     return {

@@ -5,6 +5,7 @@
  */
 import type { AuthContext } from '../context.js';
 import type { Client, GrantType } from '../domain/clients.js';
+import type { RequestInfo } from '../domain/logEvents.js';
 import { OAuthError } from '../domain/errors.js';
 import { grantableScopes } from '../domain/scopeCatalog.js';
 import { parseScope } from '../domain/scopes.js';
@@ -31,7 +32,7 @@ export class PasswordGrantService {
     private readonly refreshTokens: RefreshTokenService,
   ) {}
 
-  async exchange(client: Client, grantType: 'password' | typeof PASSWORD_REALM_GRANT, params: PasswordGrantParams): Promise<TokenResponse> {
+  async exchange(client: Client, grantType: 'password' | typeof PASSWORD_REALM_GRANT, params: PasswordGrantParams, request?: RequestInfo): Promise<TokenResponse> {
     if (!client.grantTypes.includes(grantType as GrantType)) {
       throw new OAuthError('unauthorized_client', `The client is not allowed to use the ${grantType} grant.`);
     }
@@ -50,10 +51,11 @@ export class PasswordGrantService {
       if (!api || api.isSystem) throw new OAuthError('invalid_request', `Service not found: ${params.audience}`);
     }
 
-    const result = await this.login.login(client.clientId, params.username, params.password, connection);
+    const result = await this.login.login(client.clientId, params.username, params.password, connection, request);
     if (!result.ok) {
       if (result.reason === 'connection_not_enabled') throw new OAuthError('unauthorized_client', result.message);
       if (result.reason === 'blocked') throw new OAuthError('invalid_grant', 'user is blocked');
+      if (result.reason === 'too_many_attempts') throw new OAuthError('invalid_grant', result.message);
       throw new OAuthError('invalid_grant', 'Wrong email or password.');
     }
     const { user } = result;

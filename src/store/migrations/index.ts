@@ -7,6 +7,7 @@ import * as core from './20261122000000_core.js';
 import * as clientGrants from './20261122010000_client_grants.js';
 import * as refreshTokens from './20261122020000_refresh_tokens.js';
 import * as clientRegistrations from './20261122030000_client_registrations.js';
+import * as logs from './20261122040000_logs.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122010000_client_grants': clientGrants,
   '20261122020000_refresh_tokens': refreshTokens,
   '20261122030000_client_registrations': clientRegistrations,
+  '20261122040000_logs': logs,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,54 @@
+/** Audit log events, with Auth0's type codes and shape. */
+export const LOG_TYPES = {
+  s: 'Success Login',
+  f: 'Failed Login',
+  fp: 'Failed Login (Incorrect Password)',
+  fu: 'Failed Login (Invalid Email/Username)',
+  limit_wc: 'Blocked Account',
+  slo: 'Success Logout',
+  sapi: 'Success API Operation',
+  seacft: 'Success Exchange (Authorization Code for Access Token)',
+  feacft: 'Failed Exchange (Authorization Code for Access Token)',
+  seccft: 'Success Exchange (Client Credentials for Access Token)',
+  feccft: 'Failed Exchange (Client Credentials for Access Token)',
+  sepft: 'Success Exchange (Password for Access Token)',
+  fepft: 'Failed Exchange (Password for Access Token)',
+  sertft: 'Success Exchange (Refresh Token for Access Token)',
+  fertft: 'Failed Exchange (Refresh Token for Access Token)',
+  scpr: 'Success Change Password Request',
+  fcpr: 'Failed Change Password Request',
+} as const;
+
+export type LogType = keyof typeof LOG_TYPES;
+
+export interface LogEvent {
+  logId: string;
+  date: number;
+  type: LogType;
+  description: string;
+  clientId: string | null;
+  clientName: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  userId: string | null;
+  userName: string | null;
+  connection: string | null;
+  audience: string | null;
+  scope: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Where a request came from, for the log. */
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The token endpoint's event codes per grant type: success and failure. */
+export const TOKEN_EXCHANGE_TYPES: Record<string, [LogType, LogType]> = {
+  authorization_code: ['seacft', 'feacft'],
+  client_credentials: ['seccft', 'feccft'],
+  password: ['sepft', 'fepft'],
+  'http://auth0.com/oauth/grant-type/password-realm': ['sepft', 'fepft'],
+  refresh_token: ['sertft', 'fertft'],
+};

@@ -1,0 +1,78 @@
+/** /api/v2/logs and /api/v2/users/{id}/logs: searching the audit log, Auth0-style. */
+import express, { type Request, type Router } from 'express';
+import type { AuthContext } from '../context.js';
+import type { LogEvent } from '../domain/logEvents.js';
+import type { LogFilter } from '../store/logsRepository.js';
+import { requireScope } from './authentication.js';
+import { invalidQuery, notFound } from './errors.js';
+import { pageResponse, readPaging, readString } from './requests.js';
+
+const SEARCHABLE = ['type', 'client_id', 'user_id', 'user_name', 'ip', 'connection', 'audience'] as const;
+
+export function presentLog(event: LogEvent): Record<string, unknown> {
+  return {
+    log_id: event.logId,
+    date: new Date(event.date).toISOString(),
+    type: event.type,
+    description: event.description,
+    client_id: event.clientId,
+    client_name: event.clientName,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    user_id: event.userId,
+    user_name: event.userName,
+    connection: event.connection,
+    audience: event.audience,
+    scope: event.scope,
+    details: event.details,
+  };
+}
+
+/** The subset of Auth0's Lucene syntax that covers its documented examples: field:"value" joined by AND. */
+export function parseLogQuery(q: string | undefined): LogFilter {
+  const filter: LogFilter = {};
+  if (!q || q.trim() === '') return filter;
+  for (const term of q.split(/\s+AND\s+/)) {
+    const match = /^\s*([a-z_]+):(?:"([^"]*)"|([^\s"]+))\s*$/.exec(term);
+    const field = match?.[1] as (typeof SEARCHABLE)[number] | undefined;
+    if (!match || !field || !SEARCHABLE.includes(field)) {
+      throw invalidQuery(`Query validation error: cannot search "${term.trim()}"; use field:"value" joined by AND, with fields ${SEARCHABLE.join(', ')}.`);
+    }
+    filter[field] = match[2] ?? match[3] ?? '';
+  }
+  return filter;
+}
+
+export function logsRoutes(ctx: AuthContext): Router {
+  const router = express.Router();
+
+  async function search(req: Request, filter: LogFilter) {
+    const from = readString(req, 'from');
+    const take = readString(req, 'take');
+    if (from !== undefined || take !== undefined) {
+      const count = take === undefined ? 50 : Number(take);
+      if (!Number.isInteger(count) || count < 1 || count > 100) throw invalidQuery("Query validation error: 'take' must be between 1 and 100.");
+      return (await ctx.repos.logs.after(filter, from ?? null, count)).map(presentLog);
+    }
+    const paging = readPaging(req);
+    const sort = readString(req, 'sort') ?? 'date:-1';
+    if (sort !== 'date:-1' && sort !== 'date:1') throw invalidQuery("Query validation error: 'sort' must be date:1 or date:-1.");
+    const { events, total } = await ctx.repos.logs.search(filter, { offset: paging.offset, limit: paging.perPage, ascending: sort === 'date:1' });
+    return pageResponse('logs', events.map(presentLog), total, paging);
+  }
+
+  router.get('/logs', requireScope('read:logs'), async (req, res) => {
+    res.json(await search(req, parseLogQuery(readString(req, 'q'))));
+  });
+
+  router.get('/logs/:id', requireScope('read:logs'), async (req, res) => {
+    const event = await ctx.repos.logs.findById(String(req.params.id));
+    if (!event) throw notFound('inexistent_log', 'The log event does not exist');
+    res.json(presentLog(event));
+  });
+
+  router.get('/users/:id/logs', requireScope('read:logs', 'read:logs_users'), async (req, res) => {
+    res.json(await search(req, { user_id: String(req.params.id) }));
+  });
+  return router;
+}
