@@ -11,7 +11,21 @@ import { parseScope } from './scopes.js';
 
 export type RawParams = Record<string, unknown>;
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
-export const RESPONSE_TYPES_SUPPORTED = ['code'] as const;
+export const RESPONSE_TYPES_SUPPORTED = ['code', 'token', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] as const;
+export type ResponseType = (typeof RESPONSE_TYPES_SUPPORTED)[number];
+
+/** response_type is a set (OAuth 2.0 Multiple Response Types §5): any order, one canonical spelling. */
+export function parseResponseType(raw: string): ResponseType | null {
+  const parts = raw.split(' ');
+  if (parts.some((p) => !['code', 'id_token', 'token'].includes(p)) || new Set(parts).size !== parts.length) return null;
+  const canonical = ['code', 'id_token', 'token'].filter((p) => parts.includes(p)).join(' ');
+  return (RESPONSE_TYPES_SUPPORTED as readonly string[]).includes(canonical) ? (canonical as ResponseType) : null;
+}
+
+/** Tokens in the response travel in the fragment by default, and never in a query string. */
+export function defaultResponseMode(responseType: ResponseType | null): ResponseMode {
+  return responseType === null || responseType === 'code' ? 'query' : 'fragment';
+}
 export const RESPONSE_MODES_SUPPORTED: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
 export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const;
 
@@ -19,7 +33,7 @@ export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as c
 export interface AuthorizationRequest {
   clientId: string;
   redirectUri: string;
-  responseType: 'code';
+  responseType: ResponseType;
   responseMode: ResponseMode;
   scopes: string[];
   audience: string | null;
@@ -78,10 +92,14 @@ export function checkRedirectUri(params: RawParams, client: Client): ErrorDestin
   }
   const state = single(params, 'state');
   const mode = single(params, 'response_mode');
+  const type = single(params, 'response_type');
+  const fallback = defaultResponseMode(typeof type === 'string' ? parseResponseType(type) : null);
+  const asked = RESPONSE_MODES_SUPPORTED.includes(mode as ResponseMode) ? (mode as ResponseMode) : fallback;
   return {
     redirectUri,
     state: typeof state === 'string' && state !== 'duplicate' && state !== 'invalid' ? state : null,
-    responseMode: RESPONSE_MODES_SUPPORTED.includes(mode as ResponseMode) ? (mode as ResponseMode) : 'query',
+    // Even an error must not go to the query when the request wanted tokens in the fragment.
+    responseMode: asked === 'query' && fallback === 'fragment' ? 'fragment' : asked,
   };
 }
 
@@ -94,21 +112,33 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     return value === '' ? undefined : value;
   };
 
-  const responseType = get('response_type');
-  if (!responseType) throw new OAuthError('invalid_request', 'Missing required parameter: response_type.');
-  if (responseType !== 'code') {
-    throw new OAuthError('unsupported_response_type', `Unsupported response_type: ${responseType}.`);
-  }
+  const rawResponseType = get('response_type');
+  if (!rawResponseType) throw new OAuthError('invalid_request', 'Missing required parameter: response_type.');
+  const responseType = parseResponseType(rawResponseType);
+  if (!responseType) throw new OAuthError('unsupported_response_type', `Unsupported response_type: ${rawResponseType}.`);
+  const withCode = responseType.includes('code');
+  const withTokens = responseType !== 'code';
   const responseMode = get('response_mode');
   if (responseMode !== undefined && !RESPONSE_MODES_SUPPORTED.includes(responseMode as ResponseMode)) {
     throw new OAuthError('invalid_request', `Unsupported response_mode: ${responseMode}.`);
   }
-  if (!client.grantTypes.includes('authorization_code')) {
+  if (responseMode === 'query' && withTokens) {
+    throw new OAuthError('invalid_request', 'response_mode=query cannot carry tokens: use fragment or form_post.');
+  }
+  if (withCode && !client.grantTypes.includes('authorization_code')) {
     throw new OAuthError('unauthorized_client', 'The client is not allowed to use the authorization_code grant.');
+  }
+  if (withTokens && !client.grantTypes.includes('implicit')) {
+    throw new OAuthError('unauthorized_client', 'The client is not allowed to receive tokens from the authorization endpoint (implicit grant).');
   }
 
   const scopes = parseScope(get('scope'));
   if (scopes === null) throw new OAuthError('invalid_scope', 'The scope parameter is malformed.');
+  const nonce = get('nonce') ?? null;
+  if (responseType.includes('id_token')) {
+    if (!scopes.includes('openid')) throw new OAuthError('invalid_request', 'response_type id_token needs the openid scope.');
+    if (nonce === null) throw new OAuthError('invalid_request', 'nonce is required when an ID token comes from the authorization endpoint.');
+  }
 
   const prompt = parseScope(get('prompt')) ?? [];
   const unknownPrompt = prompt.find((p) => !(PROMPT_VALUES as readonly string[]).includes(p));
@@ -136,19 +166,19 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     if (!isValidCodeChallenge(codeChallenge)) {
       throw new OAuthError('invalid_request', 'code_challenge must be a base64url-encoded SHA-256 hash (43 characters).');
     }
-  } else if (isPublicClient(client)) {
+  } else if (withCode && isPublicClient(client)) {
     throw new OAuthError('invalid_request', 'Public clients must use PKCE: code_challenge is required.');
   }
 
   return {
     clientId: client.clientId,
     redirectUri: dest.redirectUri,
-    responseType: 'code',
-    responseMode: (responseMode as ResponseMode | undefined) ?? 'query',
+    responseType,
+    responseMode: (responseMode as ResponseMode | undefined) ?? defaultResponseMode(responseType),
     scopes,
     audience: get('audience') ?? null,
     state: get('state') ?? null,
-    nonce: get('nonce') ?? null,
+    nonce,
     prompt,
     maxAge,
     codeChallenge,

@@ -18,7 +18,7 @@ export function discoveryMetadata(issuer: string, registration: boolean): Record
     end_session_endpoint: `${issuer}oidc/logout`,
     response_types_supported: [...RESPONSE_TYPES_SUPPORTED],
     response_modes_supported: [...RESPONSE_MODES_SUPPORTED],
-    grant_types_supported: [...GRANT_TYPES_SUPPORTED],
+    grant_types_supported: [...GRANT_TYPES_SUPPORTED, 'implicit'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256', 'HS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'] satisfies (typeof AUTH_METHODS)[number][],

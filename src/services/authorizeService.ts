@@ -23,6 +23,7 @@ import type { AuthorizationTransaction } from '../store/transactionsRepository.j
 import { newId, randomToken, sha256Hex } from './ids.js';
 import type { Knex } from 'knex';
 import type { RequestInfo } from '../domain/logEvents.js';
+import { issueUserTokens } from './userTokens.js';
 
 export const TRANSACTION_LIFETIME_MS = 10 * 60 * 1000;
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
@@ -172,7 +173,8 @@ export class AuthorizeService {
     if (!(await this.ctx.repos.transactions.consume(tx.id, Date.now()))) {
       throw new UntrustedRequestError('This sign-in request has expired', 'The request was already used.');
     }
-    const response = await this.issueCode(tx, user, grant?.id ?? null, tx.request.scopes);
+    const codeResponse = await this.issueCode(tx, user, grant?.id ?? null, tx.request.scopes);
+    const response = await this.addFrontChannelTokens(codeResponse, tx, user, client, grant?.id ?? null, tx.request.scopes);
     await this.recordSuccessfulLogin(tx, user, client, null, request);
     return { kind: 'respond', response };
   }
@@ -185,7 +187,9 @@ export class AuthorizeService {
     const audience = this.audienceOf(tx.request);
     const now = Date.now();
     let consent: { id: string; scope: string[] } | null = null;
-    const response = await this.ctx.db.transaction(async (trx) => {
+    let tokenScopes: string[] = [];
+    let tokenGrantId: string | null = null;
+    const codeResponse = await this.ctx.db.transaction(async (trx) => {
       if (!(await this.ctx.repos.transactions.consume(tx.id, now, trx))) {
         throw new UntrustedRequestError('This sign-in request has expired', 'The request was already used.');
       }
@@ -205,8 +209,11 @@ export class AuthorizeService {
         );
       }
       consent = { id: grantId, scope: granted };
-      return this.issueCode(tx, user, grantId, intersectScopes(tx.request.scopes, granted), trx);
+      tokenScopes = intersectScopes(tx.request.scopes, granted);
+      tokenGrantId = grantId;
+      return this.issueCode(tx, user, grantId, tokenScopes, trx);
     });
+    const response = await this.addFrontChannelTokens(codeResponse, tx, user, client, tokenGrantId, tokenScopes);
     // After the transaction: the log is written on its own connection.
     await this.recordSuccessfulLogin(tx, user, client, consent, request);
     return response;
@@ -250,6 +257,8 @@ export class AuthorizeService {
     scopes: string[],
     trx?: Knex,
   ): Promise<AuthorizationResponse> {
+    const params: Record<string, string> = {};
+    if (!tx.request.responseType.split(' ').includes('code')) return this.responseWith(tx, params);
     const code = randomToken(32);
     const now = Date.now();
     await this.ctx.repos.codes.insert(
@@ -272,10 +281,51 @@ export class AuthorizeService {
       },
       trx,
     );
-    const params: Record<string, string> = { code };
+    params.code = code;
+    return this.responseWith(tx, params);
+  }
+
+  private responseWith(tx: AuthorizationTransaction, params: Record<string, string>): AuthorizationResponse {
     if (tx.request.state !== null) params.state = tx.request.state;
     params.iss = this.ctx.options.issuer;
     return { redirectUri: tx.request.redirectUri, responseMode: tx.request.responseMode, params };
+  }
+
+  /**
+   * Implicit and hybrid responses: the access token and/or ID token issued at the authorization
+   * endpoint, with at_hash and c_hash binding them to the rest of the response. Runs outside any
+   * database transaction (it reads the API's settings).
+   */
+  private async addFrontChannelTokens(
+    response: AuthorizationResponse,
+    tx: AuthorizationTransaction,
+    user: SessionUser,
+    client: Client,
+    grantId: string | null,
+    scopes: string[],
+  ): Promise<AuthorizationResponse> {
+    const types = tx.request.responseType.split(' ');
+    if (!types.includes('token') && !types.includes('id_token')) return response;
+    const tokens = await issueUserTokens(this.ctx, {
+      client,
+      userId: user.sub,
+      audience: this.audienceOf(tx.request),
+      scopes,
+      authTime: tx.authTime ?? user.authTime,
+      nonce: tx.request.nonce,
+      claims: releasedClaims(user.claims, scopes),
+      grantId,
+      gty: 'implicit',
+      idToken: types.includes('id_token'),
+      accessTokenInResponse: types.includes('token'),
+      code: response.params.code ?? null,
+    });
+    const extra: Record<string, string> = {};
+    if (types.includes('token')) {
+      Object.assign(extra, { access_token: tokens.access_token, token_type: 'Bearer', expires_in: String(tokens.expires_in), scope: tokens.scope });
+    }
+    if (tokens.id_token) extra.id_token = tokens.id_token;
+    return { ...response, params: { ...extra, ...response.params } };
   }
 
   errorResponse(dest: Pick<ErrorDestination, 'redirectUri' | 'responseMode' | 'state'>, err: OAuthError): AuthorizationResponse {

@@ -25,6 +25,12 @@ export interface UserTokenInput {
   claims: Record<string, unknown>;
   grantId: string | null;
   gty: string;
+  /** Default true when openid is in the scopes. */
+  idToken?: boolean;
+  /** Front channel: whether the access token is returned beside the ID token (for at_hash). Default true. */
+  accessTokenInResponse?: boolean;
+  /** Hybrid flows: the code returned beside the ID token (for c_hash). */
+  code?: string | null;
 }
 
 export async function issueUserTokens(ctx: AuthContext, input: UserTokenInput): Promise<TokenResponse> {
@@ -44,13 +50,14 @@ export async function issueUserTokens(ctx: AuthContext, input: UserTokenInput): 
     gty: input.gty,
   });
   const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope: input.scopes.join(' ') };
-  if (withOpenId) {
+  if (input.idToken ?? withOpenId) {
     response.id_token = await ctx.signer.idToken({
       client: input.client,
       subject: input.userId,
       nonce: input.nonce,
       authTime: input.authTime,
-      accessToken,
+      accessToken: input.accessTokenInResponse === false ? undefined : accessToken,
+      code: input.code ?? undefined,
       claims: input.claims,
     });
   }

@@ -21,6 +21,8 @@ export interface IdTokenInput {
   nonce: string | null;
   authTime: number;
   accessToken?: string;
+  /** A code returned in the same authorization response (hybrid flows): c_hash. */
+  code?: string;
   claims: Record<string, unknown>;
 }
 
@@ -56,6 +58,7 @@ export class TokenSigner {
     const payload: Record<string, unknown> = { ...input.claims, auth_time: input.authTime };
     if (input.nonce !== null) payload.nonce = input.nonce;
     if (input.accessToken) payload.at_hash = leftHalfHash(input.accessToken);
+    if (input.code) payload.c_hash = leftHalfHash(input.code);
     const jwt = new SignJWT(payload)
       .setIssuer(this.issuer)
       .setSubject(input.subject)
