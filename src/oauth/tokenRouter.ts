@@ -68,6 +68,10 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
     res.status(200).end();
   });
 
+  router.all(['/oauth/token', '/oauth/revoke'], (_req, res) => {
+    res.status(405).set('Allow', 'POST').json({ error: 'invalid_request', error_description: 'This endpoint accepts POST only.' });
+  });
+
   const errors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
     let oauth: OAuthError;
