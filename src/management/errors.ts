@@ -1,6 +1,7 @@
 /** Errors of the Management API in Auth0's shape: {statusCode, error, message, errorCode}. */
 import type { ErrorRequestHandler } from 'express';
 import { ValidationError } from '../services/registryService.js';
+import { ConflictError, ForbiddenOperationError, MissingReferenceError } from '../services/errors.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -36,6 +37,9 @@ export function managementErrorHandler(log: (err: unknown) => void): ErrorReques
     const type = (err as { type?: string }).type;
     if (err instanceof ManagementError) error = err;
     else if (err instanceof ValidationError) error = invalidBody(err.message);
+    else if (err instanceof ConflictError) error = conflict('conflict', err.message);
+    else if (err instanceof ForbiddenOperationError) error = new ManagementError(403, 'operation_not_supported', err.message);
+    else if (err instanceof MissingReferenceError) error = notFound(`inexistent_${err.entity}`, err.message);
     else if (type === 'entity.parse.failed') error = invalidBody('Invalid request payload JSON format.');
     else if (type === 'entity.too.large') error = new ManagementError(413, 'payload_too_large', 'The request payload is too large.');
     else {

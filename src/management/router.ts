@@ -7,6 +7,11 @@ import type { RegistryService } from '../services/registryService.js';
 import { authenticateManagementToken } from './authentication.js';
 import { clientsRoutes } from './clientsRoutes.js';
 import { logsRoutes } from './logsRoutes.js';
+import { resourceServersRoutes } from './resourceServersRoutes.js';
+import { grantsRoutes } from './grantsRoutes.js';
+import { clientGrantsRoutes } from './clientGrantsRoutes.js';
+import { ResourceServerService } from '../services/resourceServerService.js';
+import { ClientGrantService } from '../services/clientGrantService.js';
 import { recordWrites } from './auditWrites.js';
 import { ManagementError, managementErrorHandler } from './errors.js';
 
@@ -15,6 +20,9 @@ export function managementRouter(ctx: AuthContext, registry: RegistryService, lo
   router.use(noStore, express.json({ limit: '100kb' }), authenticateManagementToken(ctx));
   router.use(recordWrites(ctx));
   router.use(clientsRoutes(ctx, registry, new ClientService(ctx)));
+  router.use(resourceServersRoutes(ctx, new ResourceServerService(ctx, registry)));
+  router.use(grantsRoutes(ctx));
+  router.use(clientGrantsRoutes(ctx, new ClientGrantService(ctx)));
   router.use(logsRoutes(ctx));
   router.use((_req, _res, next) => next(new ManagementError(404, 'not_found', 'Not Found')));
   router.use(managementErrorHandler(log));

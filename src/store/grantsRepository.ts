@@ -37,6 +37,21 @@ export class GrantsRepository {
     return row ? toGrant(row) : null;
   }
 
+  async list(
+    filter: { userId?: string; clientId?: string; audience?: string },
+    page: { offset: number; limit: number },
+  ): Promise<{ items: UserGrant[]; total: number }> {
+    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
+      if (filter.userId) q.where('user_id', filter.userId);
+      if (filter.clientId) q.where('client_id', filter.clientId);
+      if (filter.audience) q.where('audience', filter.audience);
+      return q;
+    };
+    const rows = (await where(this.db('user_grants')).orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
+    const count = (await where(this.db('user_grants')).count({ n: '*' }).first()) as Row | undefined;
+    return { items: rows.map(toGrant), total: num(count?.n ?? 0) };
+  }
+
   async listForUser(userId: string): Promise<UserGrant[]> {
     const rows = (await this.db('user_grants').where({ user_id: userId }).orderBy('created_at')) as Row[];
     return rows.map(toGrant);

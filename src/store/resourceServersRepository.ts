@@ -37,6 +37,40 @@ export class ResourceServersRepository {
     });
   }
 
+  async list(page: { offset: number; limit: number }): Promise<{ items: ResourceServer[]; total: number }> {
+    const rows = (await this.db('resource_servers').orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
+    const count = (await this.db('resource_servers').count({ n: '*' }).first()) as Row | undefined;
+    return { items: await Promise.all(rows.map((row) => this.withScopes(row))), total: num(count?.n ?? 0) };
+  }
+
+  /** Replaces the settings and the scope list together. */
+  async update(rs: ResourceServer): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('resource_servers').where({ id: rs.id }).update({
+        name: rs.name,
+        token_lifetime: rs.tokenLifetime,
+        allow_offline_access: rs.allowOfflineAccess,
+        skip_consent_for_verifiable_first_party_clients: rs.skipConsentForVerifiableFirstPartyClients,
+        updated_at: rs.updatedAt,
+      });
+      await trx('resource_server_scopes').where({ resource_server_id: rs.id }).delete();
+      if (rs.scopes.length > 0) {
+        await trx('resource_server_scopes').insert(
+          rs.scopes.map((s, position) => ({ resource_server_id: rs.id, value: s.value, description: s.description, position })),
+        );
+      }
+    });
+  }
+
+  /** Deletes the API with the user grants and client grants for its audience, all or nothing. */
+  async delete(rs: ResourceServer): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('user_grants').where({ audience: rs.identifier }).delete();
+      await trx('client_grants').where({ audience: rs.identifier }).delete();
+      await trx('resource_servers').where({ id: rs.id }).delete();
+    });
+  }
+
   private async withScopes(row: Row): Promise<ResourceServer> {
     const scopes = (await this.db('resource_server_scopes')
       .where({ resource_server_id: row.id })

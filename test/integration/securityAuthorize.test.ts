@@ -112,7 +112,7 @@ describe('S3: other errors redirect with error, error_description, the exact sta
     [{ response_type: 'code', prompt: 'sometimes' }, 'invalid_request'],
     [{ response_type: 'code', max_age: '-1' }, 'invalid_request'],
     [{ response_type: 'code', response_mode: 'telepathy' }, 'invalid_request'],
-  ])('%j → %s', async (extra, error) => {
+  ] as [Record<string, string>, string][])('%j → %s', async (extra, error) => {
     const params = await expectErrorRedirect(
       authorizeQuery({ ...base(), ...extra, ...(extra.audience === 'SYSTEM' ? { audience: `${server.issuer}api/v2/` } : {}) }),
     );
