@@ -12,6 +12,10 @@ import { grantsRoutes } from './grantsRoutes.js';
 import { clientGrantsRoutes } from './clientGrantsRoutes.js';
 import { ResourceServerService } from '../services/resourceServerService.js';
 import { ClientGrantService } from '../services/clientGrantService.js';
+import { connectionsRoutes } from './connectionsRoutes.js';
+import { usersRoutes } from './usersRoutes.js';
+import { ConnectionService } from '../services/connectionService.js';
+import { UserService } from '../services/userService.js';
 import { recordWrites } from './auditWrites.js';
 import { ManagementError, managementErrorHandler } from './errors.js';
 
@@ -23,7 +27,9 @@ export function managementRouter(ctx: AuthContext, registry: RegistryService, lo
   router.use(resourceServersRoutes(ctx, new ResourceServerService(ctx, registry)));
   router.use(grantsRoutes(ctx));
   router.use(clientGrantsRoutes(ctx, new ClientGrantService(ctx)));
+  router.use(connectionsRoutes(ctx, new ConnectionService(ctx)));
   router.use(logsRoutes(ctx));
+  router.use(usersRoutes(ctx, new UserService(ctx, registry)));
   router.use((_req, _res, next) => next(new ManagementError(404, 'not_found', 'Not Found')));
   router.use(managementErrorHandler(log));
   return router;

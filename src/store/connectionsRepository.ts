@@ -34,6 +34,64 @@ export class ConnectionsRepository {
     return stored;
   }
 
+  async findById(id: string): Promise<Connection | null> {
+    const row = (await this.db('connections').where({ id }).first()) as Row | undefined;
+    return row ? { id: String(row.id), name: String(row.name), strategy: String(row.strategy), createdAt: num(row.created_at) } : null;
+  }
+
+  async search(filter: { name?: string; strategy?: string }, page: { offset: number; limit: number }): Promise<{ items: Connection[]; total: number }> {
+    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
+      if (filter.name) q.where('name', filter.name);
+      if (filter.strategy) q.where('strategy', filter.strategy);
+      return q;
+    };
+    const rows = (await where(this.db('connections')).orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
+    const count = (await where(this.db('connections')).count({ n: '*' }).first()) as Row | undefined;
+    return {
+      items: rows.map((row) => ({ id: String(row.id), name: String(row.name), strategy: String(row.strategy), createdAt: num(row.created_at) })),
+      total: num(count?.n ?? 0),
+    };
+  }
+
+  async insert(connection: Connection, enabledClients: string[]): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('connections').insert({ id: connection.id, name: connection.name, strategy: connection.strategy, created_at: connection.createdAt });
+      if (enabledClients.length > 0) {
+        await trx('connection_clients').insert(enabledClients.map((clientId) => ({ connection_id: connection.id, client_id: clientId })));
+      }
+    });
+  }
+
+  /** Deletes the connection and, by cascade in the same statement, its users and client links. */
+  async delete(id: string): Promise<boolean> {
+    return (await this.db('connections').where({ id }).delete()) > 0;
+  }
+
+  async enabledClients(connectionId: string): Promise<string[]> {
+    const rows = (await this.db('connection_clients').where({ connection_id: connectionId }).orderBy('client_id').select('client_id')) as Row[];
+    return rows.map((r) => String(r.client_id));
+  }
+
+  /** Turns clients on or off for the connection, all in one transaction. */
+  async setClientStatus(connectionId: string, changes: { clientId: string; enabled: boolean }[]): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      for (const change of changes) {
+        if (change.enabled) {
+          await trx('connection_clients').insert({ connection_id: connectionId, client_id: change.clientId }).onConflict(['connection_id', 'client_id']).ignore();
+        } else {
+          await trx('connection_clients').where({ connection_id: connectionId, client_id: change.clientId }).delete();
+        }
+      }
+    });
+  }
+
+  async replaceEnabledClients(connectionId: string, clientIds: string[]): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('connection_clients').where({ connection_id: connectionId }).delete();
+      if (clientIds.length > 0) await trx('connection_clients').insert(clientIds.map((clientId) => ({ connection_id: connectionId, client_id: clientId })));
+    });
+  }
+
   async isClientEnabled(connectionId: string, clientId: string): Promise<boolean> {
     const row = await this.db('connection_clients').where({ connection_id: connectionId, client_id: clientId }).first();
     return row !== undefined;

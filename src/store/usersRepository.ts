@@ -51,6 +51,34 @@ export class UsersRepository {
     });
   }
 
+  async search(filter: { email?: string; connectionId?: string }, page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
+    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
+      if (filter.email) q.where('email', filter.email);
+      if (filter.connectionId) q.where('connection_id', filter.connectionId);
+      return q;
+    };
+    const rows = (await where(this.db('users')).orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
+    const count = (await where(this.db('users')).count({ n: '*' }).first()) as Row | undefined;
+    return { items: rows.map(toUser), total: num(count?.n ?? 0) };
+  }
+
+  async update(user: User): Promise<void> {
+    await this.db('users').where({ id: user.id }).update({
+      email: user.email,
+      email_verified: user.emailVerified,
+      password_hash: user.passwordHash,
+      name: user.name,
+      nickname: user.nickname,
+      picture: user.picture,
+      blocked: user.blocked,
+      updated_at: user.updatedAt,
+    });
+  }
+
+  async delete(id: string, trx: Knex = this.db): Promise<boolean> {
+    return (await trx('users').where({ id }).delete()) > 0;
+  }
+
   async recordLogin(id: string, at: number): Promise<void> {
     await this.db('users').where({ id }).update({ last_login: at, logins_count: this.db.raw('logins_count + 1') });
   }

@@ -1,0 +1,140 @@
+/** /api/v2/users: people in database connections. The password hash never leaves the server. */
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { AuthContext } from '../context.js';
+import { userSubject, type User } from '../domain/users.js';
+import type { UserService } from '../services/userService.js';
+import { requireScope } from './authentication.js';
+import { invalidQuery, notFound } from './errors.js';
+import { pageResponse, parseBody, readPaging, readString } from './requests.js';
+
+const profile = {
+  email: z.string().max(320),
+  email_verified: z.boolean(),
+  name: z.string().max(255),
+  nickname: z.string().max(255),
+  picture: z.string().max(2000).regex(/^https:\/\//, 'must be an https URL'),
+  blocked: z.boolean(),
+};
+const password = z.string().min(8, 'must have at least 8 characters').max(1024);
+const createSchema = z
+  .object({
+    connection: z.string().min(1).max(128),
+    email: profile.email,
+    password,
+    email_verified: profile.email_verified.optional(),
+    name: profile.name.optional(),
+    nickname: profile.nickname.optional(),
+    picture: profile.picture.optional(),
+    blocked: profile.blocked.optional(),
+  })
+  .strict();
+const updateSchema = z
+  .object({
+    email: profile.email.optional(),
+    password: password.optional(),
+    email_verified: profile.email_verified.optional(),
+    name: profile.name.optional(),
+    nickname: profile.nickname.optional(),
+    picture: profile.picture.optional(),
+    blocked: profile.blocked.optional(),
+    connection: z.string().max(128).optional(),
+  })
+  .strict();
+
+export function usersRoutes(ctx: AuthContext, users: UserService): Router {
+  const router = express.Router();
+  const missing = () => notFound('inexistent_user', 'The user does not exist');
+  const connectionNames = new Map<string, string>();
+  const connectionName = async (id: string) => {
+    let name = connectionNames.get(id);
+    if (!name) {
+      name = (await ctx.repos.connections.findById(id))?.name ?? '';
+      connectionNames.set(id, name);
+    }
+    return name;
+  };
+
+  const present = async (user: User) => ({
+    user_id: userSubject(user),
+    email: user.email,
+    email_verified: user.emailVerified,
+    name: user.name,
+    nickname: user.nickname,
+    picture: user.picture,
+    blocked: user.blocked,
+    created_at: new Date(user.createdAt).toISOString(),
+    updated_at: new Date(user.updatedAt).toISOString(),
+    last_login: user.lastLogin === null ? null : new Date(user.lastLogin).toISOString(),
+    logins_count: user.loginsCount,
+    identities: [{ connection: await connectionName(user.connectionId), provider: 'auth0', user_id: user.id, isSocial: false }],
+  });
+
+  /** `auth0|<id>` (URL-encoded or not) → the stored id. */
+  const storedId = (param: unknown) => {
+    const value = String(param);
+    return value.startsWith('auth0|') ? value.slice('auth0|'.length) : null;
+  };
+  const load = async (param: unknown) => {
+    const id = storedId(param);
+    const user = id ? await ctx.repos.users.findById(id) : null;
+    if (!user) throw missing();
+    return user;
+  };
+
+  router.post('/users', requireScope('create:users'), async (req, res) => {
+    const body = parseBody(createSchema, req.body);
+    const user = await users.create({
+      connection: body.connection,
+      email: body.email,
+      password: body.password,
+      name: body.name,
+      emailVerified: body.email_verified,
+      nickname: body.nickname,
+      picture: body.picture,
+      blocked: body.blocked,
+    });
+    res.status(201).json(await present(user));
+  });
+
+  router.get('/users', requireScope('read:users'), async (req, res) => {
+    const paging = readPaging(req);
+    const name = readString(req, 'connection');
+    let connectionId: string | undefined;
+    if (name) {
+      const connection = await ctx.repos.connections.findByName(name);
+      if (!connection) throw invalidQuery(`Query validation error: unknown connection "${name}".`);
+      connectionId = connection.id;
+    }
+    const email = readString(req, 'email')?.trim().toLowerCase();
+    const { items, total } = await ctx.repos.users.search({ email, connectionId }, { offset: paging.offset, limit: paging.perPage });
+    res.json(pageResponse('users', await Promise.all(items.map(present)), total, paging));
+  });
+
+  router.get('/users/:id', requireScope('read:users'), async (req, res) => {
+    res.json(await present(await load(req.params.id)));
+  });
+
+  router.patch('/users/:id', requireScope('update:users'), async (req, res) => {
+    const body = parseBody(updateSchema, req.body);
+    const user = await load(req.params.id);
+    const updated = await users.update(user.id, {
+      email: body.email,
+      password: body.password,
+      emailVerified: body.email_verified,
+      name: body.name,
+      nickname: body.nickname,
+      picture: body.picture,
+      blocked: body.blocked,
+    });
+    if (!updated) throw missing();
+    res.json(await present(updated));
+  });
+
+  router.delete('/users/:id', requireScope('delete:users'), async (req, res) => {
+    const id = storedId(req.params.id);
+    if (!id || !(await users.delete(id))) throw missing();
+    res.status(204).end();
+  });
+  return router;
+}
