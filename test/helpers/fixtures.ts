@@ -1,29 +1,77 @@
 /** The world most integration tests need: an API, a user, and a way to run a flow with openid-client. */
 import * as oidc from 'openid-client';
 import type { Client } from '../../src/index.js';
-import type { NewClient } from '../../src/services/registryService.js';
+import { clientCredentialsToken, managementApi } from './management.js';
 import { isStop, TestBrowser, type Page, type Visit } from './browser.js';
 import type { TestServer } from './testServer.js';
 
 export const API = 'https://api.contoso.test/';
 export const USER = { email: 'alice@example.com', password: 'correct horse battery', name: 'Alice Example' };
 
+/**
+ * The Contoso API and Alice, created through the Management API as a user of the server would
+ * (the management client itself comes from the MANAGEMENT_CLIENT_ID-style bootstrap).
+ */
 export async function seedWorld(server: TestServer, apiOptions: { skipConsent?: boolean } = {}): Promise<{ userId: string }> {
-  await server.auth.admin.createResourceServer({
+  const api = await managementFor(server);
+  const rs = await api.post('resource-servers', {
     identifier: API,
     name: 'Contoso API',
     scopes: [
       { value: 'read:posts', description: 'Read your posts' },
       { value: 'write:posts', description: 'Publish posts on your behalf' },
     ],
-    skipConsentForVerifiableFirstPartyClients: apiOptions.skipConsent ?? true,
+    skip_consent_for_verifiable_first_party_clients: apiOptions.skipConsent ?? true,
   });
-  const user = await server.auth.admin.createUser({ ...USER, emailVerified: true });
-  return { userId: user.userId };
+  if (rs.status !== 201) throw new Error(`seedWorld: resource server: ${rs.status} ${JSON.stringify(rs.body)}`);
+  const user = await api.post('users', { connection: 'Username-Password-Authentication', ...USER, email_verified: true });
+  if (user.status !== 201) throw new Error(`seedWorld: user: ${user.status} ${JSON.stringify(user.body)}`);
+  return { userId: user.body.user_id as string };
 }
 
-export async function makeClient(server: TestServer, input: Partial<NewClient> & { callbacks: string[] }): Promise<Client> {
-  return server.auth.admin.createClient({ name: 'Test App', appType: 'regular_web', ...input });
+const managementApis = new WeakMap<TestServer, ReturnType<typeof managementApi>>();
+
+/** The Management API of this server, with every scope. */
+export async function managementFor(server: TestServer): Promise<ReturnType<typeof managementApi>> {
+  let api = managementApis.get(server);
+  if (!api) {
+    const clientId = 'fixtures-management-client';
+    const clientSecret = 'fixtures-management-secret-of-forty-characters';
+    await server.auth.admin.ensureManagementClient({ clientId, clientSecret, name: 'Test fixtures' });
+    api = managementApi(server, await clientCredentialsToken(server, clientId, clientSecret, `${server.issuer}api/v2/`));
+    managementApis.set(server, api);
+  }
+  return api;
+}
+
+export interface ClientInput {
+  name?: string;
+  callbacks: string[];
+  appType?: Client['appType'];
+  isFirstParty?: boolean;
+  grantTypes?: Client['grantTypes'];
+  jwtAlg?: Client['jwtAlg'];
+  tokenEndpointAuthMethod?: Client['tokenEndpointAuthMethod'];
+  allowedLogoutUrls?: string[];
+}
+
+/** An application registered with POST /api/v2/clients; returned as stored, secret included. */
+export async function makeClient(server: TestServer, input: ClientInput): Promise<Client> {
+  const api = await managementFor(server);
+  const res = await api.post('clients', {
+    name: input.name ?? 'Test App',
+    app_type: input.appType ?? 'regular_web',
+    callbacks: input.callbacks,
+    ...(input.isFirstParty !== undefined && { is_first_party: input.isFirstParty }),
+    ...(input.grantTypes && { grant_types: input.grantTypes }),
+    ...(input.jwtAlg && { jwt_configuration: { alg: input.jwtAlg } }),
+    ...(input.tokenEndpointAuthMethod && { token_endpoint_auth_method: input.tokenEndpointAuthMethod }),
+    ...(input.allowedLogoutUrls && { allowed_logout_urls: input.allowedLogoutUrls }),
+  });
+  if (res.status !== 201) throw new Error(`makeClient: ${res.status} ${JSON.stringify(res.body)}`);
+  const client = await server.auth.context.repos.clients.findById(res.body.client_id as string);
+  if (!client) throw new Error('makeClient: the created client is not stored');
+  return client;
 }
 
 export async function discover(server: TestServer, client: Client): Promise<oidc.Configuration> {
