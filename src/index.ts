@@ -6,6 +6,7 @@
 import express, { type Router } from 'express';
 import { createContext, type AuthContext } from './context.js';
 import { createRenderer } from './http/render.js';
+import { themeStylesheet } from './http/texts.js';
 import { pageSecurity } from './http/security.js';
 import { sessionMiddleware } from './http/session.js';
 import { PUBLIC_DIR } from './http/render.js';
@@ -63,13 +64,17 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
 
 function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   const log = (err: unknown) => console.error('[auth-server]', err);
-  const render = createRenderer(ctx.options.viewsDirectory, { companyName: ctx.options.companyName });
+  const render = createRenderer(ctx.options.viewsDirectory, ctx.options.branding, ctx.options.texts);
+  const theme = themeStylesheet(ctx.options.branding);
   const authorize = new AuthorizeService(ctx);
 
   const router = express.Router();
   router.use((req, res, next) => {
     res.locals.assetsPath = `${req.baseUrl}/assets`;
     next();
+  });
+  router.get('/assets/theme.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=300').send(theme);
   });
   router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   router.use(discoveryRouter(ctx));

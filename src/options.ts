@@ -2,6 +2,7 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import { databaseConfigFromUrl } from './store/database.js';
+import { checkColor, type Branding, type Texts } from './http/texts.js';
 
 /** A user the host application has already signed in (the `authenticate` hook's answer). */
 export interface AuthenticatedUser {
@@ -34,6 +35,12 @@ export interface AuthServerOptions {
   passwordHashCost?: number;
   /** Company name shown on pages. Default: "Authorization Server". */
   companyName?: string;
+  /** The company's logo on every page (an https URL). Default: none. */
+  logoUrl?: string;
+  /** Page colours as hex. Defaults: primary #3b5bdb, background #f3f4f7. */
+  colors?: { primary?: string; background?: string };
+  /** Any page text, by key (see src/http/texts.ts for the keys and English defaults). */
+  texts?: Texts;
   /** Dynamic Client Registration (POST /oidc/register). Default: off. */
   dynamicClientRegistration?: boolean | { requestsPerMinutePerIp?: number };
   /** Refresh tokens: unused for this long, they expire. Default: 15 days. */
@@ -54,6 +61,8 @@ export interface ResolvedOptions {
   migrate: boolean;
   passwordHashCost: number;
   companyName: string;
+  branding: Branding;
+  texts: Texts;
   refreshTokenIdleSeconds: number;
   refreshTokenAbsoluteSeconds: number;
   /** null when registration is off. */
@@ -89,6 +98,13 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     migrate: options.migrate ?? true,
     passwordHashCost: options.passwordHashCost ?? 2 ** 15,
     companyName: options.companyName ?? 'Authorization Server',
+    branding: {
+      companyName: options.companyName ?? 'Authorization Server',
+      logoUrl: options.logoUrl && /^https:\/\//.test(options.logoUrl) ? options.logoUrl : null,
+      primaryColor: checkColor(options.colors?.primary ?? '#3b5bdb', 'colors.primary'),
+      backgroundColor: checkColor(options.colors?.background ?? '#f3f4f7', 'colors.background'),
+    },
+    texts: options.texts ?? {},
     dynamicClientRegistration: options.dynamicClientRegistration
       ? { requestsPerMinutePerIp: (typeof options.dynamicClientRegistration === 'object' && options.dynamicClientRegistration.requestsPerMinutePerIp) || 10 }
       : null,

@@ -32,13 +32,12 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
     const user = await currentUser(ctx, req);
     if (!user) return res.redirect(302, `${req.baseUrl}/u/account/login`);
     await ensureSession(req);
-    const notice = req.query.revoked === '1' ? 'Access was revoked. The application will have to ask you again.' : null;
     await render(res, 'account_apps', {
       user: { name: typeof user.claims.name === 'string' ? user.claims.name : user.sub },
       apps: await account.authorizedApps(user.sub),
       csrf: csrfToken(secret, req.sessionID, ACCOUNT_PURPOSE),
       revokeAction: `${req.baseUrl}/u/account/apps/revoke`,
-      notice,
+      revoked: req.query.revoked === '1',
     });
   });
 

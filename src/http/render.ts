@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Response } from 'express';
 import { contentSecurityPolicy } from './security.js';
+import { translator, type Branding, type Texts } from './texts.js';
 
 export const BUILTIN_VIEWS = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
 export const PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');
@@ -16,7 +17,8 @@ export interface PageRenderer {
   (res: Response, view: string, data: Record<string, unknown>, status?: number): Promise<void>;
 }
 
-export function createRenderer(overrideDirectory: string | null, site: { companyName: string }): PageRenderer {
+export function createRenderer(overrideDirectory: string | null, site: Branding, texts: Texts): PageRenderer {
+  const t = translator(texts);
   const roots = overrideDirectory ? [resolve(overrideDirectory), BUILTIN_VIEWS] : [BUILTIN_VIEWS];
   const cache = new Map<string, string>();
   const locate = (view: string): string => {
@@ -31,7 +33,7 @@ export function createRenderer(overrideDirectory: string | null, site: { company
   return async (res, view, data, status = 200) => {
     const html = await ejs.renderFile(
       locate(view),
-      { ...data, site, assetsPath: res.locals.assetsPath as string, cspNonce: res.locals.cspNonce as string },
+      { ...data, site, t, assetsPath: res.locals.assetsPath as string, cspNonce: res.locals.cspNonce as string },
       {
         cache: process.env.NODE_ENV === 'production',
         // EJS would resolve an include next to the including file first; the override folder must win.

@@ -6,7 +6,7 @@ import { groupScopesForDialog } from '../domain/scopeCatalog.js';
 import { intersectScopes } from '../domain/scopes.js';
 import type { PageRenderer } from '../http/render.js';
 import { originForCsp } from '../http/security.js';
-import { currentUser } from '../http/session.js';
+import { currentUser, saveSession } from '../http/session.js';
 import type { AuthorizeService, SessionUser } from '../services/authorizeService.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import { requestInfo } from '../services/auditLog.js';
@@ -45,7 +45,20 @@ export function consentRouter(ctx: AuthContext, authorize: AuthorizeService, ren
       transactionId: tx.id,
       csrf: csrfToken(secret, req.sessionID, tx.id),
       action: `${req.baseUrl}/u/consent`,
+      switchAction: `${req.baseUrl}/u/consent/switch`,
     });
+  });
+
+  // "Not you?": forget who is signed in (keeping the session, which holds the request) and sign in again.
+  router.post('/u/consent/switch', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const tx = await authorize.loadTransaction(body.tx, req.sessionID);
+    if (!verifyCsrfToken(secret, req.sessionID, tx.id, body.csrf)) {
+      throw new UntrustedRequestError('This form has expired', 'The form was not sent from this session.');
+    }
+    delete req.session.user;
+    await saveSession(req);
+    res.redirect(303, `${req.baseUrl}/u/login?tx=${encodeURIComponent(tx.id)}`);
   });
 
   router.post('/u/consent', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {

@@ -32,7 +32,7 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     await destroySession(req);
     res.clearCookie(ctx.options.cookie.name, { path: ctx.options.cookie.path, domain: ctx.options.cookie.domain });
     if (returnTo) return res.redirect(302, returnTo);
-    await render(res, 'message', { title: 'You are signed out', description: 'You can close this window.' });
+    await render(res, 'signed_out', {});
   }
 
   function refuse(url: string): never {
