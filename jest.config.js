@@ -1,7 +1,7 @@
 // Two projects: everything once with the router mounted at "/", and the integration suite again
 // with it mounted under "/auth", so prefix handling is proven by the same tests.
 const tsJest = {
-  '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { useESM: true }],
 };
 const common = {
   preset: 'ts-jest/presets/default-esm',
@@ -13,7 +13,7 @@ const common = {
 export default {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'mounted at /', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    { ...common, displayName: 'mounted at /', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'] },
     {
       ...common,
       displayName: 'mounted at /auth',
