@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { num, type Row } from './rows.js';
+import { num, type Row, pagedRows, type PageRequest } from './rows.js';
 
 /** A client grant: this client may obtain tokens for this audience with these scopes (client_credentials). */
 export interface ClientGrant {
@@ -35,15 +35,9 @@ export class ClientGrantsRepository {
     return row ? toClientGrant(row) : null;
   }
 
-  async list(filter: { clientId?: string; audience?: string }, page: { offset: number; limit: number }): Promise<{ items: ClientGrant[]; total: number }> {
-    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
-      if (filter.clientId) q.where('client_id', filter.clientId);
-      if (filter.audience) q.where('audience', filter.audience);
-      return q;
-    };
-    const rows = (await where(this.db('client_grants')).orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
-    const count = (await where(this.db('client_grants')).count({ n: '*' }).first()) as Row | undefined;
-    return { items: rows.map(toClientGrant), total: num(count?.n ?? 0) };
+  async list(filter: { clientId?: string; audience?: string }, page: PageRequest): Promise<{ items: ClientGrant[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'client_grants', { client_id: filter.clientId, audience: filter.audience }, page);
+    return { items: rows.map(toClientGrant), total };
   }
 
   async insert(grant: ClientGrant, trx: Knex = this.db): Promise<void> {

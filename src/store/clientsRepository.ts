@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { AppType, Client, GrantType, IdTokenAlg, TokenEndpointAuthMethod } from '../domain/clients.js';
-import { bool, jsonArray, jsonRecord, num, strOrNull, type Row } from './rows.js';
+import { bool, jsonArray, jsonRecord, num, strOrNull, type Row, pagedRows, type PageRequest } from './rows.js';
 
 function toClient(row: Row): Client {
   return {
@@ -72,17 +72,8 @@ export class ClientsRepository {
     return (await trx('clients').where({ client_id: clientId }).delete()) > 0;
   }
 
-  async list(
-    filter: { appTypes?: AppType[]; isFirstParty?: boolean },
-    page: { offset: number; limit: number },
-  ): Promise<{ clients: Client[]; total: number }> {
-    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
-      if (filter.appTypes?.length) q.whereIn('app_type', filter.appTypes);
-      if (filter.isFirstParty !== undefined) q.where('is_first_party', filter.isFirstParty);
-      return q;
-    };
-    const rows = (await where(this.db('clients')).orderBy('created_at').orderBy('client_id').offset(page.offset).limit(page.limit)) as Row[];
-    const countRow = (await where(this.db('clients')).count({ n: '*' }).first()) as Row | undefined;
-    return { clients: rows.map(toClient), total: num(countRow?.n ?? 0) };
+  async list(filter: { appTypes?: AppType[]; isFirstParty?: boolean }, page: PageRequest): Promise<{ clients: Client[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'clients', { app_type: filter.appTypes?.length ? filter.appTypes : undefined, is_first_party: filter.isFirstParty }, page, 'client_id');
+    return { clients: rows.map(toClient), total };
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { num, type Row } from './rows.js';
+import { num, type Row, pagedRows, type PageRequest } from './rows.js';
 
 export interface Connection {
   id: string;
@@ -8,17 +8,21 @@ export interface Connection {
   createdAt: number;
 }
 
+function toConnection(row: Row): Connection {
+  return { id: String(row.id), name: String(row.name), strategy: String(row.strategy), createdAt: num(row.created_at) };
+}
+
 export class ConnectionsRepository {
   constructor(private readonly db: Knex) {}
 
   async findByName(name: string): Promise<Connection | null> {
     const row = (await this.db('connections').where({ name }).first()) as Row | undefined;
-    return row ? { id: String(row.id), name: String(row.name), strategy: String(row.strategy), createdAt: num(row.created_at) } : null;
+    return row ? toConnection(row) : null;
   }
 
   async list(): Promise<Connection[]> {
     const rows = (await this.db('connections').orderBy('created_at')) as Row[];
-    return rows.map((row) => ({ id: String(row.id), name: String(row.name), strategy: String(row.strategy), createdAt: num(row.created_at) }));
+    return rows.map(toConnection);
   }
 
   /** Inserts the connection unless one with that name exists (several instances may start at once). */
@@ -36,21 +40,12 @@ export class ConnectionsRepository {
 
   async findById(id: string): Promise<Connection | null> {
     const row = (await this.db('connections').where({ id }).first()) as Row | undefined;
-    return row ? { id: String(row.id), name: String(row.name), strategy: String(row.strategy), createdAt: num(row.created_at) } : null;
+    return row ? toConnection(row) : null;
   }
 
-  async search(filter: { name?: string; strategy?: string }, page: { offset: number; limit: number }): Promise<{ items: Connection[]; total: number }> {
-    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
-      if (filter.name) q.where('name', filter.name);
-      if (filter.strategy) q.where('strategy', filter.strategy);
-      return q;
-    };
-    const rows = (await where(this.db('connections')).orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
-    const count = (await where(this.db('connections')).count({ n: '*' }).first()) as Row | undefined;
-    return {
-      items: rows.map((row) => ({ id: String(row.id), name: String(row.name), strategy: String(row.strategy), createdAt: num(row.created_at) })),
-      total: num(count?.n ?? 0),
-    };
+  async search(filter: { name?: string; strategy?: string }, page: PageRequest): Promise<{ items: Connection[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'connections', { name: filter.name, strategy: filter.strategy }, page);
+    return { items: rows.map(toConnection), total };
   }
 
   async insert(connection: Connection, enabledClients: string[]): Promise<void> {

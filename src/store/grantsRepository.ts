@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { num, type Row } from './rows.js';
+import { num, type Row, pagedRows, type PageRequest } from './rows.js';
 
 /** A user grant: this user consented to this client using these scopes at this API (audience). */
 export interface UserGrant {
@@ -37,19 +37,9 @@ export class GrantsRepository {
     return row ? toGrant(row) : null;
   }
 
-  async list(
-    filter: { userId?: string; clientId?: string; audience?: string },
-    page: { offset: number; limit: number },
-  ): Promise<{ items: UserGrant[]; total: number }> {
-    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
-      if (filter.userId) q.where('user_id', filter.userId);
-      if (filter.clientId) q.where('client_id', filter.clientId);
-      if (filter.audience) q.where('audience', filter.audience);
-      return q;
-    };
-    const rows = (await where(this.db('user_grants')).orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
-    const count = (await where(this.db('user_grants')).count({ n: '*' }).first()) as Row | undefined;
-    return { items: rows.map(toGrant), total: num(count?.n ?? 0) };
+  async list(filter: { userId?: string; clientId?: string; audience?: string }, page: PageRequest): Promise<{ items: UserGrant[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'user_grants', { user_id: filter.userId, client_id: filter.clientId, audience: filter.audience }, page);
+    return { items: rows.map(toGrant), total };
   }
 
   async listForUser(userId: string): Promise<UserGrant[]> {

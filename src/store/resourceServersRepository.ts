@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ResourceServer } from '../domain/resourceServers.js';
-import { bool, num, type Row } from './rows.js';
+import { bool, num, type Row, pagedRows, type PageRequest } from './rows.js';
 
 export class ResourceServersRepository {
   constructor(private readonly db: Knex) {}
@@ -37,10 +37,9 @@ export class ResourceServersRepository {
     });
   }
 
-  async list(page: { offset: number; limit: number }): Promise<{ items: ResourceServer[]; total: number }> {
-    const rows = (await this.db('resource_servers').orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
-    const count = (await this.db('resource_servers').count({ n: '*' }).first()) as Row | undefined;
-    return { items: await Promise.all(rows.map((row) => this.withScopes(row))), total: num(count?.n ?? 0) };
+  async list(page: PageRequest): Promise<{ items: ResourceServer[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'resource_servers', {}, page);
+    return { items: await Promise.all(rows.map((row) => this.withScopes(row))), total };
   }
 
   /** Replaces the settings and the scope list together. */

@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+
 /** Column conversions shared by the repositories: SQLite returns 0/1 for booleans and text for JSON. */
 export function bool(value: unknown): boolean {
   return value === true || value === 1 || value === '1';
@@ -29,3 +31,31 @@ export function strOrNull(value: unknown): string | null {
 }
 
 export type Row = Record<string, unknown>;
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+/**
+ * One page of a table in creation order, with the total: `filter` holds column equalities (an array
+ * means "any of"; undefined is ignored). The Management API's lists all read this way.
+ */
+export async function pagedRows(
+  db: Knex,
+  table: string,
+  filter: Record<string, string | number | boolean | string[] | undefined>,
+  page: PageRequest,
+  idColumn = 'id',
+): Promise<{ rows: Row[]; total: number }> {
+  const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
+    for (const [column, value] of Object.entries(filter)) {
+      if (Array.isArray(value)) q.whereIn(column, value);
+      else if (value !== undefined) q.where(column, value);
+    }
+    return q;
+  };
+  const rows = (await where(db(table)).orderBy('created_at').orderBy(idColumn).offset(page.offset).limit(page.limit)) as Row[];
+  const count = (await where(db(table)).count({ n: '*' }).first()) as Row | undefined;
+  return { rows, total: num(count?.n ?? 0) };
+}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { User } from '../domain/users.js';
-import { bool, num, numOrNull, strOrNull, type Row } from './rows.js';
+import { bool, num, numOrNull, strOrNull, type Row, pagedRows, type PageRequest } from './rows.js';
 
 function toUser(row: Row): User {
   return {
@@ -20,6 +20,24 @@ function toUser(row: Row): User {
   };
 }
 
+function toRow(user: User): Row {
+  return {
+    id: user.id,
+    connection_id: user.connectionId,
+    email: user.email,
+    email_verified: user.emailVerified,
+    password_hash: user.passwordHash,
+    name: user.name,
+    nickname: user.nickname,
+    picture: user.picture,
+    blocked: user.blocked,
+    last_login: user.lastLogin,
+    logins_count: user.loginsCount,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
 export class UsersRepository {
   constructor(private readonly db: Knex) {}
 
@@ -34,45 +52,18 @@ export class UsersRepository {
   }
 
   async insert(user: User): Promise<void> {
-    await this.db('users').insert({
-      id: user.id,
-      connection_id: user.connectionId,
-      email: user.email,
-      email_verified: user.emailVerified,
-      password_hash: user.passwordHash,
-      name: user.name,
-      nickname: user.nickname,
-      picture: user.picture,
-      blocked: user.blocked,
-      last_login: user.lastLogin,
-      logins_count: user.loginsCount,
-      created_at: user.createdAt,
-      updated_at: user.updatedAt,
-    });
+    await this.db('users').insert(toRow(user));
   }
 
-  async search(filter: { email?: string; connectionId?: string }, page: { offset: number; limit: number }): Promise<{ items: User[]; total: number }> {
-    const where = (q: Knex.QueryBuilder): Knex.QueryBuilder => {
-      if (filter.email) q.where('email', filter.email);
-      if (filter.connectionId) q.where('connection_id', filter.connectionId);
-      return q;
-    };
-    const rows = (await where(this.db('users')).orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
-    const count = (await where(this.db('users')).count({ n: '*' }).first()) as Row | undefined;
-    return { items: rows.map(toUser), total: num(count?.n ?? 0) };
+  async search(filter: { email?: string; connectionId?: string }, page: PageRequest): Promise<{ items: User[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'users', { email: filter.email, connection_id: filter.connectionId }, page);
+    return { items: rows.map(toUser), total };
   }
 
+  /** Everything but the login counters, which recordLogin keeps. */
   async update(user: User): Promise<void> {
-    await this.db('users').where({ id: user.id }).update({
-      email: user.email,
-      email_verified: user.emailVerified,
-      password_hash: user.passwordHash,
-      name: user.name,
-      nickname: user.nickname,
-      picture: user.picture,
-      blocked: user.blocked,
-      updated_at: user.updatedAt,
-    });
+    const { last_login: _lastLogin, logins_count: _loginsCount, ...changes } = toRow(user);
+    await this.db('users').where({ id: user.id }).update(changes);
   }
 
   async delete(id: string, trx: Knex = this.db): Promise<boolean> {

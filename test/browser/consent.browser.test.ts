@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The pages in a real browser (Debian's Chromium through playwright-core): login → consent → Accept
  * and → Decline, a keyboard-only pass, no JavaScript, axe-core on each page, the dialog refusing to
