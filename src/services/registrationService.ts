@@ -7,6 +7,18 @@ import { ClientService } from './clientService.js';
 import { randomToken, sha256Hex } from './ids.js';
 import type { RegistryService } from './registryService.js';
 
+/** What registered metadata sets on the application; is_first_party is never among it. */
+function clientFields(metadata: RegisteredMetadata) {
+  return {
+    name: metadata.name,
+    appType: metadata.appType,
+    tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
+    callbacks: metadata.redirectUris,
+    grantTypes: metadata.grantTypes,
+    logoUri: metadata.logoUri,
+  };
+}
+
 export class RegistrationService {
   private readonly clients: ClientService;
 
@@ -20,15 +32,7 @@ export class RegistrationService {
   /** Registers a client, always third-party; returns it and its registration access token. */
   async register(body: unknown): Promise<{ client: Client; metadata: RegisteredMetadata; registrationAccessToken: string }> {
     const metadata = readRegistrationMetadata(body);
-    const client = await this.registry.createClient({
-      name: metadata.name,
-      appType: metadata.appType,
-      tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
-      callbacks: metadata.redirectUris,
-      grantTypes: metadata.grantTypes,
-      logoUri: metadata.logoUri,
-      isDynamic: true,
-    });
+    const client = await this.registry.createClient({ ...clientFields(metadata), isDynamic: true });
     const registrationAccessToken = randomToken(32);
     await this.ctx.repos.clientRegistrations.insert(client.clientId, sha256Hex(registrationAccessToken));
     return { client, metadata, registrationAccessToken };
@@ -45,14 +49,7 @@ export class RegistrationService {
   /** RFC 7592 §2.2: the metadata sent replaces the registered metadata. */
   async update(client: Client, body: unknown): Promise<{ client: Client; metadata: RegisteredMetadata }> {
     const metadata = readRegistrationMetadata(body);
-    const updated = await this.clients.update(client.clientId, {
-      name: metadata.name,
-      appType: metadata.appType,
-      tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
-      callbacks: metadata.redirectUris,
-      grantTypes: metadata.grantTypes,
-      logoUri: metadata.logoUri,
-    });
+    const updated = await this.clients.update(client.clientId, clientFields(metadata));
     if (!updated) throw new Error('client vanished during update');
     return { client: updated, metadata };
   }

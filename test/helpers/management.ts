@@ -42,3 +42,15 @@ export function managementApi(server: TestServer, token: string) {
     delete: (path: string) => withAuth(request(base).delete(path)),
   };
 }
+
+export type ScopeCase = readonly ['get' | 'post' | 'patch' | 'delete', string, string];
+
+/** Each route refuses a token without its scope: 403 insufficient_scope naming the scope it needs. */
+export async function expectScopeRequired(server: TestServer, [method, path, scope]: ScopeCase): Promise<void> {
+  // A valid token whose only scope is unrelated to every route checked this way.
+  const limited = managementApi(server, await managementToken(server, ['read:logs_users']));
+  const res = method === 'get' || method === 'delete' ? await limited[method](path) : await limited[method](path, {});
+  if (res.status !== 403 || res.body.message !== `Insufficient scope; expected any of: ${scope}`) {
+    throw new Error(`${method} ${path}: expected 403 naming ${scope}, got ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
