@@ -55,7 +55,11 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
     const admin = new RegistryService(ctx);
     await admin.ensureDefaultConnection();
     await admin.ensureManagementApi();
-    return { router: buildRouter(ctx, admin), admin, context: ctx, close: () => db.destroy() };
+    const close = async () => {
+      await ctx.audit.flush();
+      await db.destroy();
+    };
+    return { router: buildRouter(ctx, admin), admin, context: ctx, close };
   } catch (err) {
     await db.destroy();
     throw err;

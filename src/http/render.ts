@@ -35,7 +35,7 @@ export function createRenderer(overrideDirectory: string | null, site: Branding,
       locate(view),
       { ...data, site, t, assetsPath: res.locals.assetsPath as string, cspNonce: res.locals.cspNonce as string },
       {
-        cache: process.env.NODE_ENV === 'production',
+        cache: true,
         // EJS would resolve an include next to the including file first; the override folder must win.
         includer: (original: string) => ({ filename: locate(original.replace(/\.ejs$/, '')) }),
       },

@@ -47,6 +47,7 @@ export function logsRoutes(ctx: AuthContext): Router {
   const router = express.Router();
 
   async function search(req: Request, filter: LogFilter) {
+    await ctx.audit.flush();
     const from = readString(req, 'from');
     const take = readString(req, 'take');
     if (from !== undefined || take !== undefined) {
@@ -66,6 +67,7 @@ export function logsRoutes(ctx: AuthContext): Router {
   });
 
   router.get('/logs/:id', requireScope('read:logs'), async (req, res) => {
+    await ctx.audit.flush();
     const event = await ctx.repos.logs.findById(String(req.params.id));
     if (!event) throw notFound('inexistent_log', 'The log event does not exist');
     res.json(presentLog(event));

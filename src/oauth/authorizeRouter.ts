@@ -32,8 +32,10 @@ export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, ren
   const authorize = async (req: Request, res: Response): Promise<void> => {
     const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
     // The session must exist before a transaction can be bound to it.
-    req.session.startedAt ??= Date.now();
-    await saveSession(req);
+    if (req.session.startedAt === undefined) {
+      req.session.startedAt = Date.now();
+      await saveSession(req);
+    }
     const outcome = await service.start(params ?? {}, req.sessionID, await currentUser(ctx, req), requestInfo(req));
     await deliver(req, res, outcome);
   };

@@ -1,6 +1,9 @@
 /**
- * Writing the audit log. An event that cannot be written is reported on stderr and does not fail the
- * user's request: the log records what happened, it does not decide it. Secrets never go in.
+ * Writing the audit log. Events are buffered and written in batches (one insert for many events,
+ * off the request's path); anything that reads the log flushes first, so a reader in this process
+ * always sees every event recorded before it. An event that cannot be written is reported on stderr
+ * and does not fail the user's request: the log records what happened, it does not decide it.
+ * Secrets never go in.
  */
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
@@ -8,6 +11,9 @@ import { LOG_TYPES, type LogEvent, type LogType, type RequestInfo } from '../dom
 import type { LogsRepository } from '../store/logsRepository.js';
 
 export type LogFields = Partial<Omit<LogEvent, 'logId' | 'date' | 'type'>>;
+
+const FLUSH_DELAY_MS = 50;
+const MAX_BUFFERED = 200;
 
 /** Ids sort by time (for checkpoint paging): 15 digits of milliseconds, then randomness. */
 export function newLogId(now = Date.now()): string {
@@ -20,29 +26,47 @@ export function requestInfo(req: Request): RequestInfo {
 }
 
 export class AuditLog {
+  private buffer: LogEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
   constructor(private readonly logs: LogsRepository) {}
 
   async record(type: LogType, fields: LogFields, request?: RequestInfo): Promise<void> {
     const now = Date.now();
-    try {
-      await this.logs.insert({
-        logId: newLogId(now),
-        date: now,
-        type,
-        description: fields.description ?? LOG_TYPES[type],
-        clientId: fields.clientId ?? null,
-        clientName: fields.clientName ?? null,
-        ip: request?.ip ?? fields.ip ?? null,
-        userAgent: request?.userAgent ?? fields.userAgent ?? null,
-        userId: fields.userId ?? null,
-        userName: fields.userName ?? null,
-        connection: fields.connection ?? null,
-        audience: fields.audience ?? null,
-        scope: fields.scope ?? null,
-        details: fields.details ?? {},
-      });
-    } catch (err) {
-      console.error('[auth-server] could not write the audit log', err);
-    }
+    this.buffer.push({
+      logId: newLogId(now),
+      date: now,
+      type,
+      description: fields.description ?? LOG_TYPES[type],
+      clientId: fields.clientId ?? null,
+      clientName: fields.clientName ?? null,
+      ip: request?.ip ?? fields.ip ?? null,
+      userAgent: request?.userAgent ?? fields.userAgent ?? null,
+      userId: fields.userId ?? null,
+      userName: fields.userName ?? null,
+      connection: fields.connection ?? null,
+      audience: fields.audience ?? null,
+      scope: fields.scope ?? null,
+      details: fields.details ?? {},
+    });
+    if (this.buffer.length >= MAX_BUFFERED) await this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
+  }
+
+  /** Writes what is buffered; resolves when every event recorded so far is in the database. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.writing = this.writing.then(async () => {
+      try {
+        await this.logs.insert(batch);
+      } catch (err) {
+        console.error(`[auth-server] could not write ${batch.length} audit log event(s)`, err);
+      }
+    });
+    return this.writing;
   }
 }

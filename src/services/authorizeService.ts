@@ -91,9 +91,12 @@ export class AuthorizeService {
         consumedAt: null,
       };
       if (!loginNeeded) tx.loginRequired = false;
-      await this.ctx.repos.transactions.insert(tx);
-      if (loginNeeded || !user) return { kind: 'login', transactionId: tx.id };
-      return await this.proceed(tx, client, api, user, origin);
+      if (loginNeeded || !user) {
+        await this.ctx.repos.transactions.insert(tx);
+        return { kind: 'login', transactionId: tx.id };
+      }
+      // A returning user who needs no page: the transaction is only stored if the dialog is shown.
+      return await this.proceed(tx, client, api, user, origin, false);
     } catch (err) {
       if (err instanceof OAuthError) return { kind: 'respond', response: this.errorResponse(dest, err) };
       throw err;
@@ -161,16 +164,24 @@ export class AuthorizeService {
     return false;
   }
 
-  private async proceed(tx: AuthorizationTransaction, client: Client, api: ResourceServer | null, user: SessionUser, request?: RequestInfo): Promise<AuthorizeOutcome> {
+  private async proceed(
+    tx: AuthorizationTransaction,
+    client: Client,
+    api: ResourceServer | null,
+    user: SessionUser,
+    request?: RequestInfo,
+    stored = true,
+  ): Promise<AuthorizeOutcome> {
     const grant = await this.ctx.repos.grants.find(user.sub, client.clientId, this.audienceOf(tx.request));
     const decision = this.decideConsent(tx, client, api, grant?.scopes ?? []);
     if (decision.kind === 'ask') {
       if (tx.request.prompt.includes('none')) {
         throw new OAuthError(decision.promptNoneError, 'The user has not granted the requested scopes to this application.');
       }
+      if (!stored) await this.ctx.repos.transactions.insert(tx);
       return { kind: 'consent', transactionId: tx.id };
     }
-    if (!(await this.ctx.repos.transactions.consume(tx.id, Date.now()))) {
+    if (stored && !(await this.ctx.repos.transactions.consume(tx.id, Date.now()))) {
       throw new UntrustedRequestError('This sign-in request has expired', 'The request was already used.');
     }
     const codeResponse = await this.issueCode(tx, user, grant?.id ?? null, tx.request.scopes);

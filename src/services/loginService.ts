@@ -38,6 +38,7 @@ export class LoginService {
     const email = normalizeEmail(emailInput);
     const audit = { clientId, userName: email, connection: connectionName };
     // Checked before the password, so a blocked address learns nothing from further guesses.
+    await this.ctx.audit.flush();
     const recentFailures = await this.ctx.repos.logs.countSince({ user_name: email, ip: request.ip ?? '' }, ['fp', 'fu'], Date.now() - FAILED_LOGIN_WINDOW_MS);
     if (recentFailures >= MAX_FAILED_LOGINS) {
       return { ok: false, reason: 'too_many_attempts', message: 'Too many failed attempts: sign-in from this address is blocked for 15 minutes.' };

@@ -23,26 +23,31 @@ function toEvent(row: Row): LogEvent {
   };
 }
 
+function toRow(event: LogEvent): Row {
+  return {
+    log_id: event.logId,
+    date: event.date,
+    type: event.type,
+    description: event.description,
+    client_id: event.clientId,
+    client_name: event.clientName,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    user_id: event.userId,
+    user_name: event.userName,
+    connection: event.connection,
+    audience: event.audience,
+    scope: event.scope,
+    details: JSON.stringify(event.details),
+  };
+}
+
 export class LogsRepository {
   constructor(private readonly db: Knex) {}
 
-  async insert(event: LogEvent): Promise<void> {
-    await this.db('logs').insert({
-      log_id: event.logId,
-      date: event.date,
-      type: event.type,
-      description: event.description,
-      client_id: event.clientId,
-      client_name: event.clientName,
-      ip: event.ip,
-      user_agent: event.userAgent,
-      user_id: event.userId,
-      user_name: event.userName,
-      connection: event.connection,
-      audience: event.audience,
-      scope: event.scope,
-      details: JSON.stringify(event.details),
-    });
+  async insert(events: LogEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db('logs').insert(events.map(toRow));
   }
 
   async findById(logId: string): Promise<LogEvent | null> {

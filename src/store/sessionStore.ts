@@ -10,6 +10,10 @@ const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
+/**
+ * No touch(): the cookie is not rolling, so a session ends a fixed time after it was saved, and
+ * reading it never costs a write.
+ */
 export class KnexSessionStore extends session.Store {
   constructor(private readonly db: Knex) {
     super();
@@ -36,14 +40,6 @@ export class KnexSessionStore extends session.Store {
       .insert({ sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess) })
       .onConflict('sid')
       .merge()
-      .then(() => callback?.())
-      .catch((err: unknown) => callback?.(err));
-  }
-
-  override touch(sid: string, sess: session.SessionData, callback?: Callback): void {
-    this.db('sessions')
-      .where({ sid })
-      .update({ expires_at: this.expiry(sess) })
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
   }

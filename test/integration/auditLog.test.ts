@@ -63,6 +63,7 @@ test('failed logins are `fp` (wrong password) and `fu` (unknown user); secrets n
 
   const mgmt = await server.auth.admin.ensureManagementClient({ clientId: 'audit-m2m', clientSecret: 'an-audit-client-secret-of-40-characters!' });
   await clientCredentialsToken(server, mgmt.clientId, mgmt.clientSecret ?? '', `${server.issuer}api/v2/`);
+  await server.auth.context.audit.flush();
   const everything = JSON.stringify(await server.auth.context.db('logs').select());
   for (const secret of ['not-the-password-123', 'ghost-password-456', USER.password, mgmt.clientSecret ?? 'x']) {
     expect(everything).not.toContain(secret);
