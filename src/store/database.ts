@@ -23,6 +23,31 @@ export function isSqlite(config: Knex.Config): boolean {
   return config.client === 'better-sqlite3' || config.client === 'sqlite3';
 }
 
+interface SqliteConnection {
+  pragma: (sql: string) => unknown;
+  prepare: (sql: string) => unknown;
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Knex prepares every query anew; better-sqlite3 statements are reusable, and our queries repeat
+ * (a few dozen distinct SQL strings), so the connection keeps them. Bounded: cleared when full.
+ */
+function cachePreparedStatements(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      statement = prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
 export function openDatabase(config: Knex.Config): Knex {
   if (!isSqlite(config)) return knexFactory(config);
   const connection = config.connection as { filename?: string };
@@ -36,7 +61,8 @@ export function openDatabase(config: Knex.Config): Knex {
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: { pragma: (sql: string) => unknown }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        cachePreparedStatements(conn);
         conn.pragma('journal_mode = WAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');

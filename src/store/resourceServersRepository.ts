@@ -1,13 +1,37 @@
 import type { Knex } from 'knex';
-import type { ResourceServer } from '../domain/resourceServers.js';
+import type { ApiScope, ResourceServer } from '../domain/resourceServers.js';
 import { bool, num, type Row, pagedRows, type PageRequest } from './rows.js';
+
+function toResourceServer(row: Row, scopes: ApiScope[]): ResourceServer {
+  return {
+    id: String(row.id),
+    identifier: String(row.identifier),
+    name: String(row.name),
+    signingAlg: 'RS256',
+    tokenLifetime: num(row.token_lifetime),
+    allowOfflineAccess: bool(row.allow_offline_access),
+    skipConsentForVerifiableFirstPartyClients: bool(row.skip_consent_for_verifiable_first_party_clients),
+    isSystem: bool(row.is_system),
+    scopes,
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
+}
 
 export class ResourceServersRepository {
   constructor(private readonly db: Knex) {}
 
+  /** One query: the API joined with its scopes (this runs on every authorization and token request). */
   async findByIdentifier(identifier: string): Promise<ResourceServer | null> {
-    const row = (await this.db('resource_servers').where({ identifier }).first()) as Row | undefined;
-    return row ? this.withScopes(row) : null;
+    const rows = (await this.db('resource_servers as rs')
+      .leftJoin('resource_server_scopes as s', 's.resource_server_id', 'rs.id')
+      .where('rs.identifier', identifier)
+      .orderBy('s.position')
+      .select('rs.*', 's.value as scope_value', 's.description as scope_description')) as Row[];
+    const first = rows[0];
+    if (!first) return null;
+    const scopes = rows.filter((r) => r.scope_value !== null && r.scope_value !== undefined).map((r) => ({ value: String(r.scope_value), description: String(r.scope_description ?? '') }));
+    return toResourceServer(first, scopes);
   }
 
   async findById(id: string): Promise<ResourceServer | null> {
@@ -75,18 +99,6 @@ export class ResourceServersRepository {
       .where({ resource_server_id: row.id })
       .orderBy('position')
       .select('value', 'description')) as Row[];
-    return {
-      id: String(row.id),
-      identifier: String(row.identifier),
-      name: String(row.name),
-      signingAlg: 'RS256',
-      tokenLifetime: num(row.token_lifetime),
-      allowOfflineAccess: bool(row.allow_offline_access),
-      skipConsentForVerifiableFirstPartyClients: bool(row.skip_consent_for_verifiable_first_party_clients),
-      isSystem: bool(row.is_system),
-      scopes: scopes.map((s) => ({ value: String(s.value), description: String(s.description) })),
-      createdAt: num(row.created_at),
-      updatedAt: num(row.updated_at),
-    };
+    return toResourceServer(row, scopes.map((s) => ({ value: String(s.value), description: String(s.description) })));
   }
 }
