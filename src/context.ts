@@ -10,6 +10,7 @@ import { GrantsRepository } from './store/grantsRepository.js';
 import { RefreshTokensRepository } from './store/refreshTokensRepository.js';
 import { LogsRepository } from './store/logsRepository.js';
 import { AuditLog } from './services/auditLog.js';
+import { RegistryCache } from './store/registryCache.js';
 import { ResourceServersRepository } from './store/resourceServersRepository.js';
 import { KnexSessionStore } from './store/sessionStore.js';
 import { SigningKeysRepository } from './store/signingKeysRepository.js';
@@ -40,19 +41,22 @@ export interface AuthContext {
   keys: KeyStore;
   signer: TokenSigner;
   audit: AuditLog;
+  /** Clients, APIs and client grants held in memory; see RegistryCache for when they are forgotten. */
+  registryCache: RegistryCache;
 }
 
 export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
   const keys = new KeyStore(new SigningKeysRepository(db));
   const logs = new LogsRepository(db);
+  const registryCache = new RegistryCache(db, options.registryCacheMs);
   return {
     options,
     db,
     repos: {
-      clients: new ClientsRepository(db),
-      clientGrants: new ClientGrantsRepository(db),
+      clients: new ClientsRepository(db, registryCache),
+      clientGrants: new ClientGrantsRepository(db, registryCache),
       clientRegistrations: new ClientRegistrationsRepository(db),
-      resourceServers: new ResourceServersRepository(db),
+      resourceServers: new ResourceServersRepository(db, registryCache),
       connections: new ConnectionsRepository(db),
       users: new UsersRepository(db),
       grants: new GrantsRepository(db),
@@ -65,5 +69,6 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
     keys,
     signer: new TokenSigner(options.issuer, keys),
     audit: new AuditLog(logs),
+    registryCache,
   };
 }

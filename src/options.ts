@@ -47,6 +47,12 @@ export interface AuthServerOptions {
   refreshTokenIdleSeconds?: number;
   /** Refresh tokens: however used, a family ends this long after the authorization. Default: 30 days. */
   refreshTokenAbsoluteSeconds?: number;
+  /**
+   * Clients, APIs and client grants are cached in memory. A change made through this instance applies
+   * at once; one made by another instance (or in SQL) within this many milliseconds. 0 checks the
+   * database's change counter before every read. Default: 1000.
+   */
+  registryCacheMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -65,6 +71,7 @@ export interface ResolvedOptions {
   texts: Texts;
   refreshTokenIdleSeconds: number;
   refreshTokenAbsoluteSeconds: number;
+  registryCacheMs: number;
   /** null when registration is off. */
   dynamicClientRegistration: { requestsPerMinutePerIp: number } | null;
 }
@@ -110,5 +117,11 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
       : null,
     refreshTokenIdleSeconds: options.refreshTokenIdleSeconds ?? 15 * 24 * 3600,
     refreshTokenAbsoluteSeconds: options.refreshTokenAbsoluteSeconds ?? 30 * 24 * 3600,
+    registryCacheMs: nonNegative(options.registryCacheMs ?? 1000, 'registryCacheMs'),
   };
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a number of milliseconds, 0 or more`);
+  return value;
 }

@@ -56,15 +56,20 @@ export class TokenService {
     if (!params.code) throw new OAuthError('invalid_request', 'Missing required parameter: code.');
     if (!params.redirectUri) throw new OAuthError('invalid_request', 'Missing required parameter: redirect_uri.');
     const codeHash = sha256Hex(params.code);
-    const record = await this.ctx.repos.codes.findByHash(codeHash);
+    const now = Date.now();
     const invalid = (why: string) => new OAuthError('invalid_grant', why);
-    if (!record || record.clientId !== client.clientId) throw invalid('Invalid authorization code.');
-    if (record.consumedAt !== null) {
-      // A replayed code means it leaked: what was issued from it is revoked (RFC 6749 §4.1.2).
-      await this.ctx.repos.refreshTokens.revokeIssuedFromCode(codeHash, Date.now());
-      throw invalid('The authorization code has already been used.');
+    // Consumed first: a code is good for one attempt, whatever its outcome (as in Keycloak).
+    const record = await this.ctx.repos.codes.consume(codeHash, client.clientId, now);
+    if (!record) {
+      const found = await this.ctx.repos.codes.findByHash(codeHash);
+      if (!found || found.clientId !== client.clientId) throw invalid('Invalid authorization code.');
+      if (found.consumedAt !== null) {
+        // A replayed code means it leaked: what was issued from it is revoked (RFC 6749 §4.1.2).
+        await this.ctx.repos.refreshTokens.revokeIssuedFromCode(codeHash, now);
+        throw invalid('The authorization code has already been used.');
+      }
+      throw invalid('The authorization code has expired.');
     }
-    if (record.expiresAt <= Date.now()) throw invalid('The authorization code has expired.');
     if (record.redirectUri !== params.redirectUri) throw invalid('redirect_uri does not match the one used in the authorization request.');
     if (record.codeChallenge !== null) {
       if (!params.codeVerifier) throw invalid('Missing code_verifier: this code was issued with a PKCE challenge.');
@@ -72,10 +77,6 @@ export class TokenService {
     } else if (params.codeVerifier !== undefined) {
       // A verifier for a code issued without a challenge signals a downgrade attempt (RFC 9700 §4.8.2).
       throw invalid('code_verifier was sent, but the authorization request had no code_challenge.');
-    }
-    if (!(await this.ctx.repos.codes.consume(codeHash, Date.now()))) {
-      await this.ctx.repos.refreshTokens.revokeIssuedFromCode(codeHash, Date.now());
-      throw invalid('The authorization code has already been used.');
     }
 
     const response = await issueUserTokens(this.ctx, {

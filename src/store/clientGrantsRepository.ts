@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RegistryCache } from './registryCache.js';
 import { num, type Row, pagedRows, type PageRequest } from './rows.js';
 
 /** A client grant: this client may obtain tokens for this audience with these scopes (client_credentials). */
@@ -23,11 +24,17 @@ function toClientGrant(row: Row): ClientGrant {
 }
 
 export class ClientGrantsRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly cache: RegistryCache,
+  ) {}
 
+  /** From the registry cache (frozen): client_credentials reads it on every request. */
   async find(clientId: string, audience: string): Promise<ClientGrant | null> {
-    const row = (await this.db('client_grants').where({ client_id: clientId, audience }).first()) as Row | undefined;
-    return row ? toClientGrant(row) : null;
+    return this.cache.get(`client-grant:${clientId} ${audience}`, async () => {
+      const row = (await this.db('client_grants').where({ client_id: clientId, audience }).first()) as Row | undefined;
+      return row ? toClientGrant(row) : null;
+    });
   }
 
   async findById(id: string): Promise<ClientGrant | null> {
@@ -49,13 +56,17 @@ export class ClientGrantsRepository {
       created_at: grant.createdAt,
       updated_at: grant.updatedAt,
     });
+    this.cache.written(trx);
   }
 
   async updateScopes(id: string, scopes: string[], at: number): Promise<void> {
     await this.db('client_grants').where({ id }).update({ scope: scopes.join(' '), updated_at: at });
+    this.cache.written();
   }
 
   async delete(id: string): Promise<boolean> {
-    return (await this.db('client_grants').where({ id }).delete()) > 0;
+    const deleted = (await this.db('client_grants').where({ id }).delete()) > 0;
+    this.cache.written();
+    return deleted;
   }
 }

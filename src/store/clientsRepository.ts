@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { AppType, Client, GrantType, IdTokenAlg, TokenEndpointAuthMethod } from '../domain/clients.js';
+import type { RegistryCache } from './registryCache.js';
 import { bool, jsonArray, jsonRecord, num, strOrNull, type Row, pagedRows, type PageRequest } from './rows.js';
 
 function toClient(row: Row): Client {
@@ -53,23 +54,34 @@ function toRow(client: Client): Row {
 }
 
 export class ClientsRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly cache: RegistryCache,
+  ) {}
 
+  /** Outside a transaction, from the registry cache (the returned client is frozen). */
   async findById(clientId: string, trx: Knex = this.db): Promise<Client | null> {
-    const row = (await trx('clients').where({ client_id: clientId }).first()) as Row | undefined;
-    return row ? toClient(row) : null;
+    const load = async () => {
+      const row = (await trx('clients').where({ client_id: clientId }).first()) as Row | undefined;
+      return row ? toClient(row) : null;
+    };
+    return trx === this.db ? this.cache.get(`client:${clientId}`, load) : load();
   }
 
   async insert(client: Client, trx: Knex = this.db): Promise<void> {
     await trx('clients').insert(toRow(client));
+    this.cache.written(trx);
   }
 
   async update(client: Client, trx: Knex = this.db): Promise<void> {
     await trx('clients').where({ client_id: client.clientId }).update(toRow(client));
+    this.cache.written(trx);
   }
 
   async delete(clientId: string, trx: Knex = this.db): Promise<boolean> {
-    return (await trx('clients').where({ client_id: clientId }).delete()) > 0;
+    const deleted = (await trx('clients').where({ client_id: clientId }).delete()) > 0;
+    this.cache.written(trx);
+    return deleted;
   }
 
   async list(filter: { appTypes?: AppType[]; isFirstParty?: boolean }, page: PageRequest): Promise<{ clients: Client[]; total: number }> {

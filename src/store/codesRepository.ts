@@ -68,10 +68,19 @@ export class CodesRepository {
     return row ? toCode(row) : null;
   }
 
-  /** Atomically marks the code used; only one concurrent exchange can win. */
-  async consume(codeHash: string, at: number): Promise<boolean> {
-    const updated = await this.db('authorization_codes').where({ code_hash: codeHash }).whereNull('consumed_at').update({ consumed_at: at });
-    return updated === 1;
+  /**
+   * Marks an unexpired, unused code of this client used and returns it, in one statement: only one
+   * concurrent exchange can win. Null when there is no such code (see findByHash for why).
+   */
+  async consume(codeHash: string, clientId: string, at: number): Promise<AuthorizationCode | null> {
+    const rows = (await this.db('authorization_codes')
+      .where({ code_hash: codeHash, client_id: clientId })
+      .whereNull('consumed_at')
+      .where('expires_at', '>', at)
+      .update({ consumed_at: at })
+      .returning('*')) as Row[];
+    const row = rows[0];
+    return row ? { ...toCode(row), consumedAt: null } : null;
   }
 
   async deleteExpired(before: number): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ApiScope, ResourceServer } from '../domain/resourceServers.js';
+import type { RegistryCache } from './registryCache.js';
 import { bool, num, type Row, pagedRows, type PageRequest } from './rows.js';
 
 function toResourceServer(row: Row, scopes: ApiScope[]): ResourceServer {
@@ -19,10 +20,18 @@ function toResourceServer(row: Row, scopes: ApiScope[]): ResourceServer {
 }
 
 export class ResourceServersRepository {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly cache: RegistryCache,
+  ) {}
 
-  /** One query: the API joined with its scopes (this runs on every authorization and token request). */
+  /** From the registry cache (the returned API is frozen): this runs on every authorization and token request. */
   async findByIdentifier(identifier: string): Promise<ResourceServer | null> {
+    return this.cache.get(`api:${identifier}`, () => this.loadByIdentifier(identifier));
+  }
+
+  /** One query: the API joined with its scopes. */
+  private async loadByIdentifier(identifier: string): Promise<ResourceServer | null> {
     const rows = (await this.db('resource_servers as rs')
       .leftJoin('resource_server_scopes as s', 's.resource_server_id', 'rs.id')
       .where('rs.identifier', identifier)
@@ -40,7 +49,7 @@ export class ResourceServersRepository {
   }
 
   async insert(rs: ResourceServer): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.write(async (trx) => {
       await trx('resource_servers').insert({
         id: rs.id,
         identifier: rs.identifier,
@@ -68,7 +77,7 @@ export class ResourceServersRepository {
 
   /** Replaces the settings and the scope list together. */
   async update(rs: ResourceServer): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.write(async (trx) => {
       await trx('resource_servers').where({ id: rs.id }).update({
         name: rs.name,
         token_lifetime: rs.tokenLifetime,
@@ -87,11 +96,21 @@ export class ResourceServersRepository {
 
   /** Deletes the API with the user grants and client grants for its audience, all or nothing. */
   async delete(rs: ResourceServer): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.write(async (trx) => {
       await trx('user_grants').where({ audience: rs.identifier }).delete();
       await trx('client_grants').where({ audience: rs.identifier }).delete();
       await trx('resource_servers').where({ id: rs.id }).delete();
     });
+  }
+
+  /** A registry change, all or nothing; the cache forgets before and after it commits. */
+  private async write(change: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
+    this.cache.invalidate();
+    try {
+      await this.db.transaction(change);
+    } finally {
+      this.cache.invalidate();
+    }
   }
 
   private async withScopes(row: Row): Promise<ResourceServer> {

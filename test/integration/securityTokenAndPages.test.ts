@@ -122,6 +122,8 @@ describe('pages', () => {
   test('S12: text from clients is escaped', async () => {
     const client = await makeClient(server, { name: 'Evil', isFirstParty: false, callbacks: ['https://evil-name.example/cb'] });
     await server.auth.context.db('clients').where({ client_id: client.clientId }).update({ name: '<img src=x onerror=alert(1)>' });
+    // Written in SQL behind the server's back: forget the cached client rather than wait registryCacheMs.
+    server.auth.context.registryCache.invalidate();
     const browser = new TestBrowser(server.origin);
     const flow = await startFlow(server, client);
     const login = expectPage(await browser.request(flow.url.toString()));

@@ -8,6 +8,7 @@ import * as clientGrants from './20261122010000_client_grants.js';
 import * as refreshTokens from './20261122020000_refresh_tokens.js';
 import * as clientRegistrations from './20261122030000_client_registrations.js';
 import * as logs from './20261122040000_logs.js';
+import * as registryVersion from './20261122050000_registry_version.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122020000_refresh_tokens': refreshTokens,
   '20261122030000_client_registrations': clientRegistrations,
   '20261122040000_logs': logs,
+  '20261122050000_registry_version': registryVersion,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
