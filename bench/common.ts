@@ -20,6 +20,13 @@ export function announceReady(message: ReadyMessage): void {
   process.stdout.write(`READY ${JSON.stringify(message)}\n`);
 }
 
+/** This project's bench server measures its own time per request path (ms). */
+export interface ServerTimes {
+  count: number;
+  p50: number;
+  p99: number;
+}
+
 export interface LoadResult {
   scenario: string;
   target: string;
@@ -29,5 +36,9 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time the load generator itself spent per measured flow, in ms (user + system). */
+  clientCpuMsPerFlow: number;
+  /** Ours only: the server's time per request, by path, over the measured window. */
+  serverTimes?: Record<string, ServerTimes>;
   firstError?: string;
 }

@@ -4,7 +4,7 @@
  * Input: env BENCH_LOAD (JSON). Output: one line `RESULT {json}`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, userEmail, type LoadResult, type ReadyMessage } from './common.js';
+import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, userEmail, type LoadResult, type ReadyMessage, type ServerTimes } from './common.js';
 
 type Scenario = 'A' | 'B' | 'C' | 'D';
 interface LoadInput {
@@ -177,6 +177,13 @@ async function main(): Promise<void> {
   let firstError: string | undefined;
   const warmupEnd = Date.now() + input.warmupSeconds * 1000;
   const end = warmupEnd + input.seconds * 1000;
+  let cpuAtWarmupEnd: NodeJS.CpuUsage | null = null;
+  const ours = input.targets.length === 1 && input.targets[0]?.kind === 'ours' ? input.targets[0] : null;
+  const statsUrl = ours ? `${new URL(ours.issuer).origin}/bench-stats` : null;
+  const cpuMark = setTimeout(() => {
+    cpuAtWarmupEnd = process.cpuUsage();
+    if (statsUrl) void fetch(statsUrl, { method: 'DELETE' }).then((res) => res.arrayBuffer());
+  }, input.warmupSeconds * 1000);
   await Promise.all(
     users.map(async (user) => {
       while (Date.now() < end) {
@@ -192,7 +199,10 @@ async function main(): Promise<void> {
       }
     }),
   );
+  clearTimeout(cpuMark);
+  const cpu = process.cpuUsage(cpuAtWarmupEnd ?? undefined);
   latencies.sort((a, b) => a - b);
+  const serverTimes = statsUrl ? ((await (await fetch(statsUrl)).json()) as Record<string, ServerTimes>) : undefined;
   const result: LoadResult = {
     scenario: input.scenario,
     target: input.targets.map((t) => t.kind).join('+'),
@@ -202,6 +212,8 @@ async function main(): Promise<void> {
     perSecond: latencies.length / input.seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    clientCpuMsPerFlow: (cpu.user + cpu.system) / 1000 / Math.max(latencies.length, 1),
+    ...(serverTimes ? { serverTimes } : {}),
     ...(firstError ? { firstError } : {}),
   };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type { PageRenderer } from '../http/render.js';
 import { originForCsp } from '../http/security.js';
 import type { AuthorizationResponse } from '../services/authorizeService.js';
+import { redirect } from '../http/responses.js';
 
 export function authorizationResponseUrl(response: AuthorizationResponse): string {
   const url = new URL(response.redirectUri);
@@ -27,5 +28,5 @@ export async function sendAuthorizationResponse(
     await render(res, 'form_post', { action: response.redirectUri, params: response.params });
     return;
   }
-  res.redirect(afterPost ? 303 : 302, authorizationResponseUrl(response));
+  redirect(res, afterPost ? 303 : 302, authorizationResponseUrl(response));
 }

@@ -6,6 +6,7 @@ import { currentUser, saveSession } from '../http/session.js';
 import type { AuthorizeOutcome, AuthorizeService } from '../services/authorizeService.js';
 import { sendAuthorizationResponse } from './authorizationResponse.js';
 import { requestInfo } from '../services/auditLog.js';
+import { redirect } from '../http/responses.js';
 
 export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, render: PageRenderer): Router {
   const router = express.Router();
@@ -17,15 +18,17 @@ export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, ren
       case 'respond':
         return sendAuthorizationResponse(res, render, outcome.response, req.method === 'POST');
       case 'login': {
-        const resume = `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(outcome.transactionId)}`;
+        const status = req.method === 'POST' ? 303 : 302;
         const hostLogin = ctx.options.loginUrl;
-        const target = hostLogin
-          ? hostLogin(new URL(resume, ctx.options.issuerUrl.origin).toString())
-          : `${req.baseUrl}/u/login?tx=${encodeURIComponent(outcome.transactionId)}`;
-        return res.redirect(req.method === 'POST' ? 303 : 302, target);
+        if (hostLogin) {
+          const resume = `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(outcome.transactionId)}`;
+          // The host's URL may need encoding: Express's redirect does it.
+          return res.redirect(status, hostLogin(new URL(resume, ctx.options.issuerUrl.origin).toString()));
+        }
+        return redirect(res, status, `${req.baseUrl}/u/login?tx=${encodeURIComponent(outcome.transactionId)}`);
       }
       case 'consent':
-        return res.redirect(req.method === 'POST' ? 303 : 302, `${req.baseUrl}/u/consent?tx=${encodeURIComponent(outcome.transactionId)}`);
+        return redirect(res, req.method === 'POST' ? 303 : 302, `${req.baseUrl}/u/consent?tx=${encodeURIComponent(outcome.transactionId)}`);
     }
   }
 

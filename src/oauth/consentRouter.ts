@@ -12,6 +12,7 @@ import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import { requestInfo } from '../services/auditLog.js';
 import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
 import { sendAuthorizationResponse } from './authorizationResponse.js';
+import { redirect } from '../http/responses.js';
 
 export function consentRouter(ctx: AuthContext, authorize: AuthorizeService, render: PageRenderer): Router {
   const router = express.Router();
@@ -58,7 +59,7 @@ export function consentRouter(ctx: AuthContext, authorize: AuthorizeService, ren
     }
     delete req.session.user;
     await saveSession(req);
-    res.redirect(303, `${req.baseUrl}/u/login?tx=${encodeURIComponent(tx.id)}`);
+    redirect(res, 303, `${req.baseUrl}/u/login?tx=${encodeURIComponent(tx.id)}`);
   });
 
   router.post('/u/consent', express.urlencoded({ extended: false, limit: '16kb' }), async (req: Request, res: Response) => {

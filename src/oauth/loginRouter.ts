@@ -8,6 +8,7 @@ import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import type { LoginService } from '../services/loginService.js';
 import { requestInfo } from '../services/auditLog.js';
 import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
+import { redirect } from '../http/responses.js';
 
 export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login: LoginService, render: PageRenderer): Router {
   const router = express.Router();
@@ -53,7 +54,7 @@ export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login
     await saveSession(req);
     await ctx.repos.transactions.moveSession(previousSessionId, req.sessionID);
     await ctx.repos.transactions.recordLogin(tx.id, result.user.sub, result.user.authTime);
-    res.redirect(303, `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(tx.id)}`);
+    redirect(res, 303, `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(tx.id)}`);
   });
   return router;
 }

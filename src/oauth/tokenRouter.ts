@@ -10,6 +10,7 @@ import type { Client } from '../domain/clients.js';
 import { TOKEN_EXCHANGE_TYPES, type RequestInfo } from '../domain/logEvents.js';
 import { requestInfo } from '../services/auditLog.js';
 import { PASSWORD_REALM_GRANT, type PasswordGrantService } from '../services/passwordGrantService.js';
+import { sendJson } from '../http/responses.js';
 
 export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT] as const;
 
@@ -34,7 +35,7 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
           const sub = decodeJwt(response.access_token).sub ?? null;
           await ctx.audit.record(success, { ...logFields, scope: response.scope, userId: sub?.endsWith('@clients') ? null : sub }, requestInfo(req));
         }
-        res.json(response);
+        sendJson(res, 200, response);
       } catch (err) {
         if (failure && err instanceof OAuthError) await ctx.audit.record(failure, { ...logFields, description: err.description }, requestInfo(req));
         throw err;
@@ -83,7 +84,7 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
       oauth = new OAuthError('server_error', 'The server could not complete the request.', 500);
     }
     if (err instanceof InvalidClientError && err.usedBasic) res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
-    res.status(oauth.status).json({ error: oauth.code, error_description: oauth.description });
+    sendJson(res, oauth.status, { error: oauth.code, error_description: oauth.description });
   };
   router.use(['/oauth/token', '/oauth/revoke'], errors);
   return router;

@@ -3,6 +3,8 @@
  * Stored as `scrypt$N$r$p$salt$hash` so the cost can be raised later without breaking old hashes.
  */
 import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import pLimit from 'p-limit';
 import { timingSafeEqualStrings } from '../domain/constantTime.js';
 
 const KEY_LENGTH = 32;
@@ -10,12 +12,27 @@ const KEY_LENGTH = 32;
 // 2^17 (128 MiB); raise the passwordHashCost option where the machine allows it.
 export const DEFAULT_SCRYPT_COST = 2 ** 15;
 
+/**
+ * At most one hash per core at a time, the rest wait their turn. A burst of sign-ins then costs
+ * 32 MiB per core rather than per libuv thread, and leaves libuv threads free for token signing
+ * (jose signs on the same pool).
+ */
+export const MAX_CONCURRENT_HASHES = Math.min(4, availableParallelism());
+const hashing = pLimit(MAX_CONCURRENT_HASHES);
+
+export function hashesInProgress(): number {
+  return hashing.activeCount;
+}
+
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 256 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+  return hashing(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 256 * 1024 * 1024 }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        );
+      }),
+  );
 }
 
 export async function hashPassword(password: string, cost = DEFAULT_SCRYPT_COST): Promise<string> {

@@ -1,7 +1,7 @@
 import { isValidCodeChallenge, s256, verifyPkce } from '../../src/domain/pkce.js';
 import { parseScope, unionScopes, intersectScopes, missingScopes } from '../../src/domain/scopes.js';
 import { clientRuleViolations, defaultAuthMethod, defaultGrantTypes } from '../../src/domain/clients.js';
-import { hashPassword, verifyPassword } from '../../src/services/passwords.js';
+import { hashesInProgress, hashPassword, MAX_CONCURRENT_HASHES, verifyPassword } from '../../src/services/passwords.js';
 
 describe('PKCE S256 (RFC 7636 appendix B)', () => {
   const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -58,5 +58,21 @@ describe('S25: passwords are hashed with scrypt', () => {
     expect(await verifyPassword('correct horse', hash)).toBe(true);
     expect(await verifyPassword('wrong horse', hash)).toBe(false);
     expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+
+  test('a burst of hashes runs at most one per core at a time, and every one completes', async () => {
+    let done = false;
+    let most = 0;
+    const burst = Promise.all(Array.from({ length: MAX_CONCURRENT_HASHES * 3 }, (_, i) => hashPassword(`password ${i}`, 2 ** 14))).finally(() => {
+      done = true;
+    });
+    for (let i = 0; i < 100_000 && !done; i++) {
+      most = Math.max(most, hashesInProgress());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const hashes = await burst;
+    expect(most).toBe(MAX_CONCURRENT_HASHES);
+    expect(new Set(hashes).size).toBe(MAX_CONCURRENT_HASHES * 3);
+    expect(await verifyPassword('password 0', hashes[0] ?? '')).toBe(true);
   });
 });
