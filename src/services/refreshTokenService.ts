@@ -8,6 +8,7 @@ import { OAuthError } from '../domain/errors.js';
 import { intersectScopes, parseScope } from '../domain/scopes.js';
 import { newId, randomToken, sha256Hex } from './ids.js';
 import { issueUserTokens, type TokenResponse } from './userTokens.js';
+import type { RefreshToken } from '../store/refreshTokensRepository.js';
 
 export interface NewRefreshToken {
   client: Client;
@@ -29,11 +30,18 @@ export class RefreshTokenService {
   constructor(private readonly ctx: AuthContext) {}
 
   async issue(input: NewRefreshToken, family?: { familyId: string; expiresAt: number }): Promise<string> {
+    const { token, record } = this.create(input, family);
+    await this.ctx.repos.refreshTokens.insert(record);
+    return token;
+  }
+
+  /** A new token and the record that stores it (by hash), not yet written. */
+  private create(input: NewRefreshToken, family?: { familyId: string; expiresAt: number }): { token: string; record: RefreshToken } {
     const token = randomToken(32);
     const now = Date.now();
     const { refreshTokenIdleSeconds, refreshTokenAbsoluteSeconds } = this.ctx.options;
     const expiresAt = family?.expiresAt ?? now + refreshTokenAbsoluteSeconds * 1000;
-    await this.ctx.repos.refreshTokens.insert({
+    const record: RefreshToken = {
       id: newId('rt'),
       tokenHash: sha256Hex(token),
       familyId: family?.familyId ?? newId('rtf'),
@@ -50,8 +58,8 @@ export class RefreshTokenService {
       idleExpiresAt: Math.min(expiresAt, now + refreshTokenIdleSeconds * 1000),
       rotatedAt: null,
       revokedAt: null,
-    });
-    return token;
+    };
+    return { token, record };
   }
 
   async refresh(client: Client, params: { refreshToken?: string; scope?: string }): Promise<TokenResponse> {
@@ -77,10 +85,6 @@ export class RefreshTokenService {
     }
     const scopes = requested.length > 0 ? intersectScopes(stored.scopes, requested) : stored.scopes;
 
-    if (!(await this.ctx.repos.refreshTokens.markRotated(stored.id, now))) {
-      await this.ctx.repos.refreshTokens.revokeFamily(stored.familyId, now);
-      throw invalid('The refresh token was already used; every token of its family is now revoked.');
-    }
     const response = await issueUserTokens(this.ctx, {
       client,
       userId: stored.userId,
@@ -93,10 +97,22 @@ export class RefreshTokenService {
       gty: 'refresh_token',
     });
     // The new token keeps the family's full scopes and absolute end, whatever this refresh narrowed.
-    response.refresh_token = await this.issue(
+    const next = this.create(
       { client, userId: stored.userId, grantId: stored.grantId, codeHash: stored.codeHash, audience: stored.audience, scopes: stored.scopes, authTime: stored.authTime, claims: stored.claims },
       { familyId: stored.familyId, expiresAt: stored.expiresAt },
     );
+    // Rotation is all or nothing: the old token is used up only if its successor is stored.
+    const rotated = await this.ctx.db.transaction(async (trx) => {
+      if (!(await this.ctx.repos.refreshTokens.markRotated(stored.id, now, trx))) return false;
+      await this.ctx.repos.refreshTokens.insert(next.record, trx);
+      return true;
+    });
+    if (!rotated) {
+      // A concurrent refresh won: two holders of one token, so the family ends.
+      await this.ctx.repos.refreshTokens.revokeFamily(stored.familyId, now);
+      throw invalid('The refresh token was already used; every token of its family is now revoked.');
+    }
+    response.refresh_token = next.token;
     return response;
   }
 

@@ -6,7 +6,7 @@
 import * as oidc from 'openid-client';
 import { TestBrowser } from '../helpers/browser.js';
 import { expectPage, expectRedirect, finishFlow, makeClient, seedWorld, signIn, startFlow, type Flow } from '../helpers/fixtures.js';
-import { startTestServer, type TestServer } from '../helpers/testServer.js';
+import { startTestServer, usingPostgres, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
 
 const OFFLINE_API = 'https://offline.contoso.test/';
@@ -133,4 +133,30 @@ test('refresh tokens are stored as hashes only', async () => {
   const tokens = await finishFlow(flow, callback);
   const rows = await server.auth.context.db('refresh_tokens').where({ client_id: client.clientId });
   expect(JSON.stringify(rows)).not.toContain(tokens.refresh_token);
+});
+
+test('a rotation the database refuses to store leaves the presented token usable', async () => {
+  const client = await offlineClient('Atomic');
+  const { flow, callback } = await authorize(client);
+  const first = await finishFlow(flow, callback);
+  const db = server.auth.context.db;
+  const failingInserts = usingPostgres()
+    ? [
+        `create function refuse_refresh_token() returns trigger language plpgsql as $$ begin raise exception 'storage refused'; end $$`,
+        'create trigger refuse_refresh_token before insert on refresh_tokens for each row execute function refuse_refresh_token()',
+      ]
+    : [`create trigger refuse_refresh_token before insert on refresh_tokens begin select raise(abort, 'storage refused'); end`];
+  for (const sql of failingInserts) await db.raw(sql);
+  const refused = await fetch(`${server.issuer}oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '', client_id: client.clientId, client_secret: client.clientSecret ?? '' }),
+  });
+  expect(refused.status).toBe(500);
+  expect(await refused.json()).toEqual({ error: 'server_error', error_description: 'The server could not complete the request.' });
+  await db.raw(usingPostgres() ? 'drop function refuse_refresh_token() cascade' : 'drop trigger refuse_refresh_token');
+
+  // Not used up, and not taken for a reuse: the family carries on.
+  const retried = await oidc.refreshTokenGrant(flow.config, first.refresh_token ?? '');
+  expect(retried.refresh_token).toEqual(expect.any(String));
+  expect((await oidc.refreshTokenGrant(flow.config, retried.refresh_token ?? '')).access_token).toEqual(expect.any(String));
 });
