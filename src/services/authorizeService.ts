@@ -210,7 +210,8 @@ export class AuthorizeService {
       if (existing) {
         granted = unionScopes(existing.scopes, accepted);
         grantId = existing.id;
-        await this.ctx.repos.grants.updateScopes(existing.id, granted, now, trx);
+        // Consenting again to what is already granted (prompt=consent) changes nothing to write.
+        if (granted.length > existing.scopes.length) await this.ctx.repos.grants.updateScopes(existing.id, granted, now, trx);
       } else {
         granted = accepted;
         grantId = newId('cgr');
