@@ -9,6 +9,8 @@ const common = {
   transform: tsJest,
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   extensionsToTreatAsEsm: ['.ts'],
+  // `npm run build` output: never tests, never modules to resolve.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 export default {
   testTimeout: 30000,

@@ -38,7 +38,10 @@ async function freePort(): Promise<number> {
 }
 
 function run(script: string, env: Record<string, string>, until: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Every process runs the compiled build (`npm run build`, run by `npm run bench` first), as a
+  // production deployment would: no TypeScript compiler in the measured processes' memory.
+  const compiled = join('dist', script.replace(/\.ts$/, '.js'));
+  const child = spawn(process.execPath, [compiled], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let output = '';
@@ -265,6 +268,7 @@ function renderReport(r: ReportInput): string {
 - Command: \`BENCH_SECONDS=${SECONDS} BENCH_WARMUP=${WARMUP} BENCH_VUS=${VUS} npm run bench\`
 - Each scenario: ${VUS} virtual users in a separate load-generator process, ${WARMUP} s warm-up then ${SECONDS} s measured, on 127.0.0.1.
   The servers and the load generator share the machine's cores, so the figures are the whole system's.
+  Every process runs the compiled JavaScript (\`npm run build\`), as in production.
 
 Scenarios: **A** returning user (session + covering grant → /authorize → code → token, PKCE, RS256 ID token and JWT access token);
 **B** first consent (prompt=consent → consent page → Accept → code → token); **C** client_credentials (RS256 JWT);
@@ -279,7 +283,7 @@ ${rows.join('\n')}
 - *Bound on this machine*: ${cores} cores ÷ (the load generator's measured CPU per flow + the flow's signatures at one busy core's rate).
   No server, however cheap its own work, can exceed it here; a target above it cannot be met on this machine, only on one where the load generator has cores of its own.
 - Resident memory after the four scenarios: ours **${r.rss.ours?.now ?? '?'} MB** (peak ${r.rss.ours?.peak ?? '?'} MB), oidc-provider **${r.rss['oidc-provider']?.now ?? '?'} MB** (peak ${r.rss['oidc-provider']?.peak ?? '?'} MB); target < 250 MB.
-  Our peak includes the virtual users' sign-ins at set-up: each scrypt hash (cost 2^15) holds 32 MiB while it runs, at most one per core at a time; oidc-provider's bench set-up checks no password hash.
+  Our peak includes the virtual users' sign-ins at set-up: each scrypt hash (cost 2^15) holds 32 MiB while it runs, at most one per core but one at a time; oidc-provider's bench set-up checks no password hash.
 - Scenario A with 1 → 2 server processes: SQLite ${fmt(r.results.ours.A)} → ${fmt(r.sqliteTwo)}; PostgreSQL ${fmt(r.pgOne)} → ${fmt(r.pgTwo)}.
 ${
   e

@@ -10,8 +10,15 @@ import type { Response } from 'express';
 import { contentSecurityPolicy } from './security.js';
 import { translator, type Branding, type Texts } from './texts.js';
 
-export const BUILTIN_VIEWS = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
-export const PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../public');
+/** The package's own folder (the one with package.json): the same from src/ under tsx and from dist/src/ when built. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const BUILTIN_VIEWS = join(packageRoot(), 'views');
+export const PUBLIC_DIR = join(packageRoot(), 'public');
 
 export interface PageRenderer {
   (res: Response, view: string, data: Record<string, unknown>, status?: number): Promise<void>;

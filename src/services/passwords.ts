@@ -13,11 +13,11 @@ const KEY_LENGTH = 32;
 export const DEFAULT_SCRYPT_COST = 2 ** 15;
 
 /**
- * At most one hash per core at a time, the rest wait their turn. A burst of sign-ins then costs
- * 32 MiB per core rather than per libuv thread, and leaves libuv threads free for token signing
- * (jose signs on the same pool).
+ * Hashes run at most one per core but one (at least one, at most libuv's four threads), the rest wait
+ * their turn. A burst of sign-ins then costs 32 MiB per running hash rather than per libuv thread,
+ * and leaves a core, and libuv threads, for everything else: jose signs tokens on the same pool.
  */
-export const MAX_CONCURRENT_HASHES = Math.min(4, availableParallelism());
+export const MAX_CONCURRENT_HASHES = Math.max(1, Math.min(4, availableParallelism() - 1));
 const hashing = pLimit(MAX_CONCURRENT_HASHES);
 
 export function hashesInProgress(): number {
