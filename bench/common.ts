@@ -27,6 +27,12 @@ export interface ServerTimes {
   p99: number;
 }
 
+export interface ServerStats {
+  /** The server process's CPU time (all threads) since the last reset, in ms. */
+  cpuMs: number;
+  paths: Record<string, ServerTimes>;
+}
+
 export interface LoadResult {
   scenario: string;
   target: string;
@@ -38,7 +44,8 @@ export interface LoadResult {
   p99: number;
   /** CPU time the load generator itself spent per measured flow, in ms (user + system). */
   clientCpuMsPerFlow: number;
-  /** Ours only: the server's time per request, by path, over the measured window. */
+  /** With one target: the server's CPU time per measured flow (ms), and its time per request by path. */
+  serverCpuMsPerFlow?: number;
   serverTimes?: Record<string, ServerTimes>;
   firstError?: string;
 }

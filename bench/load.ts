@@ -4,7 +4,7 @@
  * Input: env BENCH_LOAD (JSON). Output: one line `RESULT {json}`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, userEmail, type LoadResult, type ReadyMessage, type ServerTimes } from './common.js';
+import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, userEmail, type LoadResult, type ReadyMessage, type ServerStats } from './common.js';
 
 type Scenario = 'A' | 'B' | 'C' | 'D';
 interface LoadInput {
@@ -178,8 +178,8 @@ async function main(): Promise<void> {
   const warmupEnd = Date.now() + input.warmupSeconds * 1000;
   const end = warmupEnd + input.seconds * 1000;
   let cpuAtWarmupEnd: NodeJS.CpuUsage | null = null;
-  const ours = input.targets.length === 1 && input.targets[0]?.kind === 'ours' ? input.targets[0] : null;
-  const statsUrl = ours ? `${new URL(ours.issuer).origin}/bench-stats` : null;
+  const single = input.targets.length === 1 ? input.targets[0] : undefined;
+  const statsUrl = single ? `${new URL(single.issuer).origin}/bench-stats` : null;
   const cpuMark = setTimeout(() => {
     cpuAtWarmupEnd = process.cpuUsage();
     if (statsUrl) void fetch(statsUrl, { method: 'DELETE' }).then((res) => res.arrayBuffer());
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   clearTimeout(cpuMark);
   const cpu = process.cpuUsage(cpuAtWarmupEnd ?? undefined);
   latencies.sort((a, b) => a - b);
-  const serverTimes = statsUrl ? ((await (await fetch(statsUrl)).json()) as Record<string, ServerTimes>) : undefined;
+  const stats = statsUrl ? ((await (await fetch(statsUrl)).json()) as ServerStats) : undefined;
   const result: LoadResult = {
     scenario: input.scenario,
     target: input.targets.map((t) => t.kind).join('+'),
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     clientCpuMsPerFlow: (cpu.user + cpu.system) / 1000 / Math.max(latencies.length, 1),
-    ...(serverTimes ? { serverTimes } : {}),
+    ...(stats ? { serverCpuMsPerFlow: stats.cpuMs / Math.max(latencies.length, 1), serverTimes: stats.paths } : {}),
     ...(firstError ? { firstError } : {}),
   };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

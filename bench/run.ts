@@ -100,7 +100,7 @@ async function load(scenario: Scenario, targets: ReadyMessage[], options: { user
   const { match } = await run('bench/load.ts', { BENCH_LOAD: JSON.stringify(input) }, /RESULT (\{.*\})\n/, (SECONDS + WARMUP + 120) * 1000);
   const result = JSON.parse(match[1] ?? '{}') as LoadResult;
   log(
-    `  ${scenario} ${result.target} (${input.vus} VU): ${result.perSecond.toFixed(1)}/s p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms, client ${result.clientCpuMsPerFlow.toFixed(2)} ms CPU/flow${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`,
+    `  ${scenario} ${result.target} (${input.vus} VU): ${result.perSecond.toFixed(1)}/s p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms, client ${result.clientCpuMsPerFlow.toFixed(2)} ms CPU/flow${result.serverCpuMsPerFlow !== undefined ? `, server ${result.serverCpuMsPerFlow.toFixed(2)} ms CPU/flow` : ''}${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`,
   );
   return result;
 }
@@ -241,6 +241,7 @@ function serverTimes(result: LoadResult): string {
 
 function renderReport(r: ReportInput): string {
   const cores = cpus().length;
+  const cpu = (x: LoadResult) => (x.serverCpuMsPerFlow ?? 0).toFixed(2);
   const fmt = (x: LoadResult | null | undefined) => (x ? `${x.perSecond.toFixed(1)}/s, p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms` : 'not run');
   /**
    * The most flows per second any server could reach here: the cores must also run the load
@@ -258,7 +259,7 @@ function renderReport(r: ReportInput): string {
     const ofCeiling = (o.perSecond * SIGNATURES[s]) / r.ceiling;
     const limit = bound(s) ?? 0;
     const needed = TARGETS[s].ratio * p.perSecond;
-    return `| ${s} | ${o.perSecond.toFixed(1)} | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} | ${p.perSecond.toFixed(1)} | ${p.p50.toFixed(1)} / ${p.p99.toFixed(1)} | **${ratio.toFixed(2)}×** | ${(ofCeiling * 100).toFixed(0)} % | ${o.clientCpuMsPerFlow.toFixed(2)} ms | ${limit.toFixed(0)} | ${TARGETS[s].text} (${needed.toFixed(0)}/s${needed > limit ? ', above the bound' : ''}) |${o.errors || p.errors ? ` errors: ours ${o.errors}, oidc-provider ${p.errors}` : ''}`;
+    return `| ${s} | ${o.perSecond.toFixed(1)} | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} | ${p.perSecond.toFixed(1)} | ${p.p50.toFixed(1)} / ${p.p99.toFixed(1)} | **${ratio.toFixed(2)}×** | ${cpu(o)} / ${cpu(p)} ms | ${(ofCeiling * 100).toFixed(0)} % | ${o.clientCpuMsPerFlow.toFixed(2)} ms | ${limit.toFixed(0)} | ${TARGETS[s].text} (${needed.toFixed(0)}/s${needed > limit ? ', above the bound' : ''}) |${o.errors || p.errors ? ` errors: ours ${o.errors}, oidc-provider ${p.errors}` : ''}`;
   });
   const e = r.scale;
   return `# Benchmark results
@@ -274,12 +275,14 @@ Scenarios: **A** returning user (session + covering grant → /authorize → cod
 **B** first consent (prompt=consent → consent page → Accept → code → token); **C** client_credentials (RS256 JWT);
 **D** refresh token rotation (RS256 ID token and JWT access token). Flows per second, latency p50 / p99 in ms.
 
-| scenario | ours /s | ours p50 / p99 | oidc-provider /s | oidc-provider p50 / p99 | ratio | signatures vs one-core ceiling | load generator CPU per flow | bound on this machine /s | target (flows/s it needs) |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| scenario | ours /s | ours p50 / p99 | oidc-provider /s | oidc-provider p50 / p99 | ratio | server CPU per flow, ours / oidc-provider | signatures vs one-core ceiling | load generator CPU per flow | bound on this machine /s | target (flows/s it needs) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 - RS256 signatures per second with jose: **${r.ceiling.toFixed(0)}** one after another in-process (the ceiling the table's percentages use);
   **${r.perCore.toFixed(0)}** on one core kept busy (jose signs on libuv's pool; one thread, 64 in flight). The gap is each signature's hop to the pool and back.
+- *Server CPU per flow*: the server process's CPU time (every thread, so signing counts) over the measured window, divided by the flows;
+  it does not depend on how the cores were shared with the load generator.
 - *Bound on this machine*: ${cores} cores ÷ (the load generator's measured CPU per flow + the flow's signatures at one busy core's rate).
   No server, however cheap its own work, can exceed it here; a target above it cannot be met on this machine, only on one where the load generator has cores of its own.
 - Resident memory after the four scenarios: ours **${r.rss.ours?.now ?? '?'} MB** (peak ${r.rss.ours?.peak ?? '?'} MB), oidc-provider **${r.rss['oidc-provider']?.now ?? '?'} MB** (peak ${r.rss['oidc-provider']?.peak ?? '?'} MB); target < 250 MB.

@@ -7,6 +7,7 @@
 import express from 'express';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, announceReady, userEmail } from '../common.js';
+import { mountServerStats } from '../serverStats.js';
 
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
@@ -45,6 +46,7 @@ const configuration: Configuration = {
 
 const provider = new Provider(issuer, configuration);
 const app = express();
+mountServerStats(app);
 const form = express.urlencoded({ extended: false });
 
 app.get('/interaction/:uid', async (req, res, next) => {

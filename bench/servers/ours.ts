@@ -7,7 +7,8 @@ import express from 'express';
 import type { Knex } from 'knex';
 import { createAuthServer, databaseConfigFromUrl, type AuthServer } from '../../src/index.js';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
-import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, SESSION_SECRET, announceReady, userEmail, type ServerTimes } from '../common.js';
+import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, SESSION_SECRET, announceReady, userEmail } from '../common.js';
+import { mountServerStats } from '../serverStats.js';
 
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}/`;
@@ -52,12 +53,6 @@ async function seed(auth: AuthServer): Promise<void> {
   for (let i = 0; i < users; i++) await admin.createUser({ email: userEmail(i), password: PASSWORD, emailVerified: true });
 }
 
-function serverTimes(list: number[]): ServerTimes {
-  const sorted = [...list].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-  return { count: sorted.length, p50: at(50), p99: at(99) };
-}
-
 async function main(): Promise<void> {
   const database = databaseConfig();
   await installKey(database);
@@ -65,23 +60,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SEED !== '0') await seed(auth);
   const app = express();
   app.disable('x-powered-by');
-  // The server's own time per request (until the response is handed to the OS), by path, for the
-  // load generator to reset after its warm-up and read at the end: the flow latency minus the client.
-  let durations = new Map<string, number[]>();
-  app.use((req, res, next) => {
-    const started = performance.now();
-    res.once('finish', () => {
-      const list = durations.get(req.path) ?? [];
-      list.push(performance.now() - started);
-      durations.set(req.path, list);
-    });
-    next();
-  });
-  app.delete('/bench-stats', (_req, res) => {
-    durations = new Map();
-    res.status(204).end();
-  });
-  app.get('/bench-stats', (_req, res) => res.json(Object.fromEntries([...durations].map(([path, list]) => [path, serverTimes(list)]))));
+  mountServerStats(app);
   app.use(auth.router);
   app.listen(port, '127.0.0.1', () => announceReady({ port, issuer, kind: 'ours' }));
   process.on('SIGTERM', () => process.exit(0));

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Response } from 'express';
+import { sendHtml } from './responses.js';
 import { contentSecurityPolicy } from './security.js';
 import { translator, type Branding, type Texts } from './texts.js';
 
@@ -48,6 +49,6 @@ export function createRenderer(overrideDirectory: string | null, site: Branding,
       },
     );
     res.set('Content-Security-Policy', contentSecurityPolicy(res));
-    res.status(status).type('html').send(html);
+    sendHtml(res, status, html);
   };
 }
