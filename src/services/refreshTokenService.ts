@@ -101,13 +101,11 @@ export class RefreshTokenService {
       { client, userId: stored.userId, grantId: stored.grantId, codeHash: stored.codeHash, audience: stored.audience, scopes: stored.scopes, authTime: stored.authTime, claims: stored.claims },
       { familyId: stored.familyId, expiresAt: stored.expiresAt },
     );
-    // Rotation is all or nothing: the old token is used up only if its successor is stored.
-    const rotated = await this.ctx.db.transaction(async (trx) => {
-      if (!(await this.ctx.repos.refreshTokens.markRotated(stored.id, now, trx))) return false;
-      await this.ctx.repos.refreshTokens.insert(next.record, trx);
-      return true;
-    });
-    if (!rotated) {
+    // The successor is stored first and the old token used up second, so a failed write leaves the
+    // old token usable; no transaction needed. A successor whose rotation loses is in the family
+    // that the loss revokes.
+    await this.ctx.repos.refreshTokens.insert(next.record);
+    if (!(await this.ctx.repos.refreshTokens.markRotated(stored.id, now))) {
       // A concurrent refresh won: two holders of one token, so the family ends.
       await this.ctx.repos.refreshTokens.revokeFamily(stored.familyId, now);
       throw invalid('The refresh token was already used; every token of its family is now revoked.');

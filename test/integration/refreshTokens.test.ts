@@ -160,3 +160,23 @@ test('a rotation the database refuses to store leaves the presented token usable
   expect(retried.refresh_token).toEqual(expect.any(String));
   expect((await oidc.refreshTokenGrant(flow.config, retried.refresh_token ?? '')).access_token).toEqual(expect.any(String));
 });
+
+test('S21: the same refresh token sent five times at once: at most one rotation, and the family ends', async () => {
+  const client = await offlineClient('Racer');
+  const { flow, callback } = await authorize(client);
+  const first = await finishFlow(flow, callback);
+  const refresh = (token: string) =>
+    fetch(`${server.issuer}oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: client.clientId, client_secret: client.clientSecret ?? '' }),
+    });
+  const answers = await Promise.all(Array.from({ length: 5 }, () => refresh(first.refresh_token ?? '')));
+  const bodies = (await Promise.all(answers.map((res) => res.json()))) as Array<{ refresh_token?: string; error?: string }>;
+  const winners = bodies.filter((body) => body.refresh_token);
+  expect(winners.length).toBeLessThanOrEqual(1);
+  expect(bodies.filter((body) => body.error === 'invalid_grant')).toHaveLength(5 - winners.length);
+  // Whoever won holds a token of a revoked family.
+  for (const winner of winners) expect(await (await refresh(winner.refresh_token ?? '')).json()).toMatchObject({ error: 'invalid_grant' });
+  const live = await server.auth.context.db('refresh_tokens').where({ client_id: client.clientId }).whereNull('revoked_at');
+  expect(live).toHaveLength(0);
+});
