@@ -38,7 +38,7 @@ async function freePort(): Promise<number> {
 }
 
 function run(script: string, env: Record<string, string>, until: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
-  // Every process runs the compiled build (`npm run build`, run by `npm run bench` first), as a
+  // Every process runs the compiled build (compiled by `npm run bench` first, like `npm run build`), as a
   // production deployment would: no TypeScript compiler in the measured processes' memory.
   const compiled = join('dist', script.replace(/\.ts$/, '.js'));
   const child = spawn(process.execPath, [compiled], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -269,7 +269,7 @@ function renderReport(r: ReportInput): string {
 - Command: \`BENCH_SECONDS=${SECONDS} BENCH_WARMUP=${WARMUP} BENCH_VUS=${VUS} npm run bench\`
 - Each scenario: ${VUS} virtual users in a separate load-generator process, ${WARMUP} s warm-up then ${SECONDS} s measured, on 127.0.0.1.
   The servers and the load generator share the machine's cores, so the figures are the whole system's.
-  Every process runs the compiled JavaScript (\`npm run build\`), as in production.
+  Every process runs the compiled JavaScript (as \`npm run build\` makes it), as in production.
 
 Scenarios: **A** returning user (session + covering grant → /authorize → code → token, PKCE, RS256 ID token and JWT access token);
 **B** first consent (prompt=consent → consent page → Accept → code → token); **C** client_credentials (RS256 JWT);

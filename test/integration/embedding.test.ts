@@ -87,4 +87,6 @@ test('options are checked when the server is created', async () => {
   await expect(createAuthServer({ issuer: 'https://id.example.com', database })).rejects.toThrow(/end with "\/"/);
   await expect(createAuthServer({ issuer: 'not a url/', database })).rejects.toThrow(/absolute URL/);
   await expect(createAuthServer({ issuer: 'https://id.example.com/?x=1/', database })).rejects.toThrow(/query/);
+  await expect(createAuthServer({ issuer: 'https://id.example.com/', database, registryCacheMs: -1 })).rejects.toThrow(/registryCacheMs/);
+  await expect(createAuthServer({ issuer: 'https://id.example.com/', database, registryCacheMs: Number.NaN })).rejects.toThrow(/registryCacheMs/);
 });
