@@ -10,6 +10,7 @@ import type { AccountService } from '../services/accountService.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import type { LoginService } from '../services/loginService.js';
 import { requestInfo } from '../services/auditLog.js';
+import { redirect } from '../http/responses.js';
 
 const ACCOUNT_PURPOSE = 'account';
 
@@ -30,7 +31,7 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
 
   router.get('/u/account/apps', async (req, res) => {
     const user = await currentUser(ctx, req);
-    if (!user) return res.redirect(302, `${req.baseUrl}/u/account/login`);
+    if (!user) return redirect(res, 302, `${req.baseUrl}/u/account/login`);
     await ensureSession(req);
     await render(res, 'account_apps', {
       user: { name: typeof user.claims.name === 'string' ? user.claims.name : user.sub },
@@ -44,16 +45,16 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
   router.post('/u/account/apps/revoke', form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const user = await currentUser(ctx, req);
-    if (!user) return res.redirect(303, `${req.baseUrl}/u/account/login`);
+    if (!user) return redirect(res, 303, `${req.baseUrl}/u/account/login`);
     if (!verifyCsrfToken(secret, req.sessionID, ACCOUNT_PURPOSE, body.csrf) || typeof body.grant_id !== 'string') {
       return render(res, 'error', { title: 'This form has expired', description: 'Nothing was revoked. Reload the page and try again.' }, 403);
     }
     await account.revoke(user.sub, body.grant_id);
-    res.redirect(303, `${req.baseUrl}/u/account/apps?revoked=1`);
+    redirect(res, 303, `${req.baseUrl}/u/account/apps?revoked=1`);
   });
 
   router.get('/u/account/login', async (req, res) => {
-    if (await currentUser(ctx, req)) return res.redirect(302, `${req.baseUrl}/u/account/apps`);
+    if (await currentUser(ctx, req)) return redirect(res, 302, `${req.baseUrl}/u/account/apps`);
     await showLogin(req, res, null);
   });
 
@@ -67,7 +68,7 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
     req.session.user = result.user;
     req.session.startedAt = Date.now();
     await saveSession(req);
-    res.redirect(303, `${req.baseUrl}/u/account/apps`);
+    redirect(res, 303, `${req.baseUrl}/u/account/apps`);
   });
   return router;
 }

@@ -5,10 +5,10 @@
  */
 import type { Response } from 'express';
 
-/** A redirect with an empty body. The location must already be a valid URL reference (Node refuses invalid header characters). */
+/** A redirect with an empty body; the location is encoded for the header as Express's own redirect does. */
 export function redirect(res: Response, status: 302 | 303, location: string): void {
+  res.location(location);
   res.statusCode = status;
-  res.setHeader('Location', location);
   res.setHeader('Content-Length', '0');
   res.end();
 }

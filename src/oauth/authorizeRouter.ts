@@ -18,14 +18,12 @@ export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, ren
       case 'respond':
         return sendAuthorizationResponse(res, render, outcome.response, req.method === 'POST');
       case 'login': {
-        const status = req.method === 'POST' ? 303 : 302;
         const hostLogin = ctx.options.loginUrl;
-        if (hostLogin) {
-          const resume = `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(outcome.transactionId)}`;
-          // The host's URL may need encoding: Express's redirect does it.
-          return res.redirect(status, hostLogin(new URL(resume, ctx.options.issuerUrl.origin).toString()));
-        }
-        return redirect(res, status, `${req.baseUrl}/u/login?tx=${encodeURIComponent(outcome.transactionId)}`);
+        const resume = `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(outcome.transactionId)}`;
+        const target = hostLogin
+          ? hostLogin(new URL(resume, ctx.options.issuerUrl.origin).toString())
+          : `${req.baseUrl}/u/login?tx=${encodeURIComponent(outcome.transactionId)}`;
+        return redirect(res, req.method === 'POST' ? 303 : 302, target);
       }
       case 'consent':
         return redirect(res, req.method === 'POST' ? 303 : 302, `${req.baseUrl}/u/consent?tx=${encodeURIComponent(outcome.transactionId)}`);

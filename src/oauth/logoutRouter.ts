@@ -10,6 +10,7 @@ import type { Client } from '../domain/clients.js';
 import { UntrustedRequestError } from '../domain/errors.js';
 import type { PageRenderer } from '../http/render.js';
 import { requestInfo } from '../services/auditLog.js';
+import { redirect } from '../http/responses.js';
 
 function one(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -31,7 +32,7 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     }
     await destroySession(req);
     res.clearCookie(ctx.options.cookie.name, { path: ctx.options.cookie.path, domain: ctx.options.cookie.domain });
-    if (returnTo) return res.redirect(302, returnTo);
+    if (returnTo) return redirect(res, 302, returnTo);
     await render(res, 'signed_out', {});
   }
 

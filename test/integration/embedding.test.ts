@@ -53,6 +53,22 @@ describe('the authenticate hook: a host application with its own login', () => {
   });
 });
 
+test('a host login URL with spaces or non-ASCII characters is sent encoded, not refused', async () => {
+  const server = await startTestServer({ authenticate: () => null, loginUrl: (returnTo) => `https://host.example/sign in?return_to=${returnTo}&greeting=grüß` });
+  try {
+    await seedWorld(server);
+    const client = await makeClient(server, { name: 'Unencoded', callbacks: ['https://unencoded.example/cb'] });
+    const flow = await startFlow(server, client);
+    const res = await fetch(flow.url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location') ?? '';
+    expect(location.startsWith('https://host.example/sign%20in?return_to=http')).toBe(true);
+    expect(location.endsWith('&greeting=gr%C3%BC%C3%9F')).toBe(true);
+  } finally {
+    await server.close();
+  }
+});
+
 describe('templates, company name and options', () => {
   let server: TestServer;
   let views: string;
