@@ -49,7 +49,8 @@ export class ResourceServersRepository {
   }
 
   async insert(rs: ResourceServer): Promise<void> {
-    await this.write(async (trx) => {
+    await this.db.transaction(async (trx) => {
+      this.cache.written(trx);
       await trx('resource_servers').insert({
         id: rs.id,
         identifier: rs.identifier,
@@ -77,7 +78,8 @@ export class ResourceServersRepository {
 
   /** Replaces the settings and the scope list together. */
   async update(rs: ResourceServer): Promise<void> {
-    await this.write(async (trx) => {
+    await this.db.transaction(async (trx) => {
+      this.cache.written(trx);
       await trx('resource_servers').where({ id: rs.id }).update({
         name: rs.name,
         token_lifetime: rs.tokenLifetime,
@@ -96,21 +98,12 @@ export class ResourceServersRepository {
 
   /** Deletes the API with the user grants and client grants for its audience, all or nothing. */
   async delete(rs: ResourceServer): Promise<void> {
-    await this.write(async (trx) => {
+    await this.db.transaction(async (trx) => {
+      this.cache.written(trx);
       await trx('user_grants').where({ audience: rs.identifier }).delete();
       await trx('client_grants').where({ audience: rs.identifier }).delete();
       await trx('resource_servers').where({ id: rs.id }).delete();
     });
-  }
-
-  /** A registry change, all or nothing; the cache forgets before and after it commits. */
-  private async write(change: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
-    this.cache.invalidate();
-    try {
-      await this.db.transaction(change);
-    } finally {
-      this.cache.invalidate();
-    }
   }
 
   private async withScopes(row: Row): Promise<ResourceServer> {

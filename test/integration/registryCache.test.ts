@@ -76,6 +76,21 @@ test('a secret rotated through one instance is refused at once by another that c
   }
 });
 
+test("an API's settings changed through one instance apply at once on another that checks before every read", async () => {
+  const other = await secondInstance(0);
+  try {
+    const client = await machineClient();
+    const before = (await (await clientCredentials(other.issuer, client)).json()) as { expires_in: number };
+    const apis = await api.get('resource-servers');
+    const target = (apis.body as Array<{ id: string; identifier: string }>).find((rs) => rs.identifier === API);
+    expect((await api.patch(`resource-servers/${target?.id ?? ''}`, { token_lifetime: before.expires_in + 60 })).status).toBe(200);
+    const after = (await (await clientCredentials(other.issuer, client)).json()) as { expires_in: number };
+    expect(after.expires_in).toBe(before.expires_in + 60);
+  } finally {
+    await other.close();
+  }
+});
+
 test('an instance with an interval serves what it read until its next check, then the change', async () => {
   const other = await secondInstance(1500);
   try {
