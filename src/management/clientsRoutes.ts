@@ -35,14 +35,9 @@ const clientFields = {
   client_metadata: z.record(z.string().max(255), z.string().max(255)),
 };
 
-const createSchema = z.object({ ...partial(clientFields), name: clientFields.name }).strict();
-const updateSchema = z.object({ ...partial(clientFields), client_secret: z.string().min(32).max(512).optional() }).strict();
-
-function partial<T extends Record<string, z.ZodType>>(fields: T) {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as {
-    [K in keyof T]: z.ZodOptional<T[K]>;
-  };
-}
+const anyClientField = z.object(clientFields).partial();
+const createSchema = anyClientField.required({ name: true }).strict();
+const updateSchema = anyClientField.extend({ client_secret: z.string().min(32).max(512).optional() }).strict();
 
 /** The Auth0 JSON of a client; the secret only for callers with read:client_keys. */
 export function presentClient(client: Client, withSecret: boolean): Record<string, unknown> {

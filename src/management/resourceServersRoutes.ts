@@ -23,29 +23,10 @@ const fields = {
   skip_consent_for_verifiable_first_party_clients: z.boolean(),
 };
 
-const createSchema = z
-  .object({
-    identifier: z.string().min(1).max(600),
-    name: fields.name,
-    scopes: fields.scopes.optional(),
-    token_lifetime: fields.token_lifetime.optional(),
-    signing_alg: fields.signing_alg.optional(),
-    allow_offline_access: fields.allow_offline_access.optional(),
-    skip_consent_for_verifiable_first_party_clients: fields.skip_consent_for_verifiable_first_party_clients.optional(),
-  })
-  .strict();
-
-const updateSchema = z
-  .object({
-    identifier: z.unknown().optional(),
-    name: fields.name.optional(),
-    scopes: fields.scopes.optional(),
-    token_lifetime: fields.token_lifetime.optional(),
-    signing_alg: fields.signing_alg.optional(),
-    allow_offline_access: fields.allow_offline_access.optional(),
-    skip_consent_for_verifiable_first_party_clients: fields.skip_consent_for_verifiable_first_party_clients.optional(),
-  })
-  .strict();
+const anyApiField = z.object(fields).partial();
+const createSchema = anyApiField.required({ name: true }).extend({ identifier: z.string().min(1).max(600) }).strict();
+// The identifier is immutable: accepted here only to be refused with Auth0's message.
+const updateSchema = anyApiField.extend({ identifier: z.unknown().optional() }).strict();
 
 export function presentResourceServer(rs: ResourceServer): Record<string, unknown> {
   return {

@@ -17,30 +17,9 @@ const profile = {
   blocked: z.boolean(),
 };
 const password = z.string().min(8, 'must have at least 8 characters').max(1024);
-const createSchema = z
-  .object({
-    connection: z.string().min(1).max(128),
-    email: profile.email,
-    password,
-    email_verified: profile.email_verified.optional(),
-    name: profile.name.optional(),
-    nickname: profile.nickname.optional(),
-    picture: profile.picture.optional(),
-    blocked: profile.blocked.optional(),
-  })
-  .strict();
-const updateSchema = z
-  .object({
-    email: profile.email.optional(),
-    password: password.optional(),
-    email_verified: profile.email_verified.optional(),
-    name: profile.name.optional(),
-    nickname: profile.nickname.optional(),
-    picture: profile.picture.optional(),
-    blocked: profile.blocked.optional(),
-    connection: z.string().max(128).optional(),
-  })
-  .strict();
+const anyUserField = z.object({ ...profile, password }).partial();
+const createSchema = anyUserField.required({ email: true, password: true }).extend({ connection: z.string().min(1).max(128) }).strict();
+const updateSchema = anyUserField.extend({ connection: z.string().max(128).optional() }).strict();
 
 export function usersRoutes(ctx: AuthContext, users: UserService): Router {
   const router = express.Router();
