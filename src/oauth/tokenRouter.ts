@@ -4,8 +4,7 @@ import type { AuthContext } from '../context.js';
 import { OAuthError } from '../domain/errors.js';
 import { noStore } from '../http/security.js';
 import { authenticateClient, InvalidClientError, type PresentedCredentials } from '../services/clientAuthentication.js';
-import type { TokenResponse, TokenService } from '../services/tokenService.js';
-import { decodeJwt } from 'jose';
+import type { IssuedTokens, TokenService } from '../services/tokenService.js';
 import type { Client } from '../domain/clients.js';
 import { TOKEN_EXCHANGE_TYPES, type RequestInfo } from '../domain/logEvents.js';
 import { requestInfo } from '../services/auditLog.js';
@@ -30,11 +29,8 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
       const [success, failure] = TOKEN_EXCHANGE_TYPES[grantType] ?? [null, null];
       const logFields = { clientId: client.clientId, clientName: client.name, audience: body.audience ?? null };
       try {
-        const response = await exchange(grantType, client, body, requestInfo(req));
-        if (success) {
-          const sub = decodeJwt(response.access_token).sub ?? null;
-          await ctx.audit.record(success, { ...logFields, scope: response.scope, userId: sub?.endsWith('@clients') ? null : sub }, requestInfo(req));
-        }
+        const { response, userId } = await exchange(grantType, client, body, requestInfo(req));
+        if (success) await ctx.audit.record(success, { ...logFields, scope: response.scope, userId }, requestInfo(req));
         sendJson(res, 200, response);
       } catch (err) {
         if (failure && err instanceof OAuthError) await ctx.audit.record(failure, { ...logFields, description: err.description }, requestInfo(req));
@@ -43,7 +39,7 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
     },
   );
 
-  async function exchange(grantType: string, client: Client, body: Record<string, string | undefined>, request: RequestInfo): Promise<TokenResponse> {
+  async function exchange(grantType: string, client: Client, body: Record<string, string | undefined>, request: RequestInfo): Promise<IssuedTokens> {
     switch (grantType) {
       case 'authorization_code':
         return tokens.exchangeCode(client, { code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });

@@ -13,7 +13,7 @@ import { DEFAULT_CONNECTION_NAME } from '../domain/users.js';
 import { userinfoAudience } from './authorizeService.js';
 import type { LoginService } from './loginService.js';
 import { refreshTokenAllowed, type RefreshTokenService } from './refreshTokenService.js';
-import { issueUserTokens, type TokenResponse } from './userTokens.js';
+import { issueUserTokens, type IssuedTokens } from './userTokens.js';
 
 export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
@@ -32,7 +32,7 @@ export class PasswordGrantService {
     private readonly refreshTokens: RefreshTokenService,
   ) {}
 
-  async exchange(client: Client, grantType: 'password' | typeof PASSWORD_REALM_GRANT, params: PasswordGrantParams, request?: RequestInfo): Promise<TokenResponse> {
+  async exchange(client: Client, grantType: 'password' | typeof PASSWORD_REALM_GRANT, params: PasswordGrantParams, request?: RequestInfo): Promise<IssuedTokens> {
     if (!client.grantTypes.includes(grantType as GrantType)) {
       throw new OAuthError('unauthorized_client', `The client is not allowed to use the ${grantType} grant.`);
     }
@@ -84,6 +84,6 @@ export class PasswordGrantService {
         claims: user.claims,
       });
     }
-    return response;
+    return { response, userId: user.sub };
   }
 }

@@ -7,19 +7,11 @@ import type { Client } from '../domain/clients.js';
 import { OAuthError } from '../domain/errors.js';
 import { intersectScopes, parseScope } from '../domain/scopes.js';
 import { newId, randomToken, sha256Hex } from './ids.js';
-import { issueUserTokens, type TokenResponse } from './userTokens.js';
+import { issueUserTokens, type IssuedTokens } from './userTokens.js';
 import type { RefreshToken } from '../store/refreshTokensRepository.js';
 
-export interface NewRefreshToken {
-  client: Client;
-  userId: string;
-  grantId: string | null;
-  codeHash: string | null;
-  audience: string;
-  scopes: string[];
-  authTime: number;
-  claims: Record<string, unknown>;
-}
+/** Whose token it is and what it carries; the rest (hash, family, lifetimes) is decided here. */
+export type NewRefreshToken = Pick<RefreshToken, 'userId' | 'grantId' | 'codeHash' | 'audience' | 'scopes' | 'authTime' | 'claims'> & { client: Client };
 
 /** offline_access granted, and the client may use refresh tokens (the API's permission was checked at /authorize). */
 export function refreshTokenAllowed(client: Client, scopes: readonly string[]): boolean {
@@ -62,7 +54,7 @@ export class RefreshTokenService {
     return { token, record };
   }
 
-  async refresh(client: Client, params: { refreshToken?: string; scope?: string }): Promise<TokenResponse> {
+  async refresh(client: Client, params: { refreshToken?: string; scope?: string }): Promise<IssuedTokens> {
     if (!client.grantTypes.includes('refresh_token')) {
       throw new OAuthError('unauthorized_client', 'The client is not allowed to use the refresh_token grant.');
     }
@@ -97,10 +89,7 @@ export class RefreshTokenService {
       gty: 'refresh_token',
     });
     // The new token keeps the family's full scopes and absolute end, whatever this refresh narrowed.
-    const next = this.create(
-      { client, userId: stored.userId, grantId: stored.grantId, codeHash: stored.codeHash, audience: stored.audience, scopes: stored.scopes, authTime: stored.authTime, claims: stored.claims },
-      { familyId: stored.familyId, expiresAt: stored.expiresAt },
-    );
+    const next = this.create({ ...stored, client }, { familyId: stored.familyId, expiresAt: stored.expiresAt });
     // The successor is stored first and the old token used up second, so a failed write leaves the
     // old token usable; no transaction needed. A successor whose rotation loses is in the family
     // that the loss revokes.
@@ -111,7 +100,7 @@ export class RefreshTokenService {
       throw invalid('The refresh token was already used; every token of its family is now revoked.');
     }
     response.refresh_token = next.token;
-    return response;
+    return { response, userId: stored.userId };
   }
 
   /** RFC 7009: revoking a refresh token ends its family. Unknown tokens and other clients' tokens change nothing. */

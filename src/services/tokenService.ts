@@ -6,9 +6,9 @@ import { OAuthError } from '../domain/errors.js';
 import { verifyPkce } from '../domain/pkce.js';
 import { sha256Hex } from './ids.js';
 import { refreshTokenAllowed, RefreshTokenService } from './refreshTokenService.js';
-import { issueUserTokens, type TokenResponse } from './userTokens.js';
+import { issueUserTokens, type IssuedTokens } from './userTokens.js';
 
-export type { TokenResponse } from './userTokens.js';
+export type { IssuedTokens, TokenResponse } from './userTokens.js';
 
 export class TokenService {
   readonly refreshTokens: RefreshTokenService;
@@ -21,7 +21,7 @@ export class TokenService {
    * client_credentials (RFC 6749 §4.4): a confidential client gets a token for an API only through a
    * client grant, and only with the scopes of that grant.
    */
-  async clientCredentials(client: Client, params: { audience?: string; scope?: string }): Promise<TokenResponse> {
+  async clientCredentials(client: Client, params: { audience?: string; scope?: string }): Promise<IssuedTokens> {
     if (isPublicClient(client) || !client.grantTypes.includes('client_credentials')) {
       throw new OAuthError('unauthorized_client', 'The client is not allowed to use the client_credentials grant.');
     }
@@ -46,10 +46,10 @@ export class TokenService {
       lifetimeSeconds: api.tokenLifetime,
       gty: 'client-credentials',
     });
-    return { access_token: token, token_type: 'Bearer', expires_in: api.tokenLifetime, scope: scopes.join(' ') };
+    return { response: { access_token: token, token_type: 'Bearer', expires_in: api.tokenLifetime, scope: scopes.join(' ') }, userId: null };
   }
 
-  async exchangeCode(client: Client, params: { code?: string; redirectUri?: string; codeVerifier?: string }): Promise<TokenResponse> {
+  async exchangeCode(client: Client, params: { code?: string; redirectUri?: string; codeVerifier?: string }): Promise<IssuedTokens> {
     if (!client.grantTypes.includes('authorization_code')) {
       throw new OAuthError('unauthorized_client', 'The client is not allowed to use the authorization_code grant.');
     }
@@ -91,17 +91,9 @@ export class TokenService {
       gty: 'authorization_code',
     });
     if (refreshTokenAllowed(client, record.scopes)) {
-      response.refresh_token = await this.refreshTokens.issue({
-        client,
-        userId: record.userId,
-        grantId: record.grantId,
-        codeHash,
-        audience: record.audience,
-        scopes: record.scopes,
-        authTime: record.authTime,
-        claims: record.claims,
-      });
+      // Issued from this code (record.codeHash): a replay of the code revokes it.
+      response.refresh_token = await this.refreshTokens.issue({ ...record, client });
     }
-    return response;
+    return { response, userId: record.userId };
   }
 }

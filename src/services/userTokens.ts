@@ -12,6 +12,12 @@ export interface TokenResponse {
   scope: string;
 }
 
+/** What a grant handler hands the token endpoint: the response, and whose it is (null for a client's own token). */
+export interface IssuedTokens {
+  response: TokenResponse;
+  userId: string | null;
+}
+
 export const USERINFO_TOKEN_LIFETIME = 86400;
 
 export interface UserTokenInput {

@@ -46,7 +46,7 @@ test('a consented login is an `s` event carrying the grant; the exchange is `sea
   const [success] = await logsOf(`type:"s" AND client_id:"${client.clientId}"`);
   const [grant] = await server.auth.context.db('user_grants').where({ client_id: client.clientId });
   expect(success).toMatchObject({ user_id: userId, details: { prompts: [{ name: 'consent', grantInfo: { id: grant.id, audience: API } }] } });
-  expect(await logsOf(`type:"seacft" AND client_id:"${client.clientId}"`)).toHaveLength(1);
+  expect(await logsOf(`type:"seacft" AND client_id:"${client.clientId}"`)).toEqual([expect.objectContaining({ user_id: userId })]);
   expect(await logsOf(`type:"feacft" AND client_id:"${client.clientId}"`)).toHaveLength(1);
 });
 
@@ -96,7 +96,10 @@ test('client_credentials is `seccft`; a Management API write is `sapi`; logout i
 
   const m2m = await server.auth.admin.ensureManagementClient({ clientId: 'audit-m2m', clientSecret: 'an-audit-client-secret-of-40-characters!' });
   await clientCredentialsToken(server, m2m.clientId, m2m.clientSecret ?? '', `${server.issuer}api/v2/`);
-  expect((await logsOf('type:"seccft" AND client_id:"audit-m2m"')).length).toBeGreaterThan(0);
+  const machineExchanges = await logsOf('type:"seccft" AND client_id:"audit-m2m"');
+  expect(machineExchanges.length).toBeGreaterThan(0);
+  // A client's own token has no user.
+  expect(machineExchanges.every((e) => e.user_id === null)).toBe(true);
 
   const client = await makeClient(server, { name: 'Leaver', callbacks: ['https://leaver.example/cb'], allowedLogoutUrls: ['https://leaver.example/bye'] });
   const browser = new TestBrowser(server.origin);
