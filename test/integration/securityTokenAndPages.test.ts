@@ -85,9 +85,15 @@ describe('S22: errors per RFC 6749 §5.2, never a 500', () => {
     const stolen = await codeFor(web);
     const byOther = await token().type('form').send({ grant_type: 'authorization_code', code: stolen.code, redirect_uri: stolen.redirectUri, code_verifier: stolen.verifier, client_id: other.clientId, client_secret: other.clientSecret ?? '' });
     expect(byOther.body.error).toBe('invalid_grant');
+    // Another client's attempt does not use the code up: its own client still exchanges it.
+    const byOwner = await token().type('form').send({ ...auth(), grant_type: 'authorization_code', code: stolen.code, redirect_uri: stolen.redirectUri, code_verifier: stolen.verifier });
+    expect(byOwner.status).toBe(200);
     const wrongRedirect = await codeFor(web);
     const res = await token().type('form').send({ ...auth(), grant_type: 'authorization_code', code: wrongRedirect.code, redirect_uri: 'https://token-web.example/other', code_verifier: wrongRedirect.verifier });
     expect(res.body.error).toBe('invalid_grant');
+    // Its own client's failed attempt does: a code is good for one attempt.
+    const retried = await token().type('form').send({ ...auth(), grant_type: 'authorization_code', code: wrongRedirect.code, redirect_uri: wrongRedirect.redirectUri, code_verifier: wrongRedirect.verifier });
+    expect(retried.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/already been used/) });
     const late = await codeFor(web);
     await server.auth.context.db('authorization_codes').where({ client_id: web.clientId, consumed_at: null }).update({ expires_at: Date.now() - 1 });
     const expired = await token().type('form').send({ ...auth(), grant_type: 'authorization_code', code: late.code, redirect_uri: late.redirectUri, code_verifier: late.verifier });
