@@ -1,18 +1,18 @@
 /** The audit log: Auth0's event types at login, consent, exchanges, logout and API writes; searching it; S25, S26. */
 import request from 'supertest';
 import { TestBrowser, textOf } from '../helpers/browser.js';
-import { API, USER, expectPage, expectRedirect, finishFlow, makeClient, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
+import { API, USER, expectPage, expectRedirect, finishFlow, makeClient, seedWorld, signIn, startFlow, managementFor } from '../helpers/fixtures.js';
 import { clientCredentialsToken, managementApi, managementToken } from '../helpers/management.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
 let userId: string;
-let api: ReturnType<typeof managementApi>;
+let api: Awaited<ReturnType<typeof managementFor>>;
 
 beforeAll(async () => {
   server = await startTestServer();
   ({ userId } = await seedWorld(server));
-  api = managementApi(server, await managementToken(server));
+  api = await managementFor(server);
 });
 afterAll(async () => server?.close());
 

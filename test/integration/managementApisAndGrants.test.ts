@@ -2,19 +2,19 @@
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { TestBrowser, textOf } from '../helpers/browser.js';
-import { expectPage, expectRedirect, finishFlow, isConsentPage, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
-import { clientCredentialsToken, expectScopeRequired, managementApi, managementToken } from '../helpers/management.js';
+import { expectPage, expectRedirect, finishFlow, isConsentPage, seedWorld, signIn, startFlow, managementFor } from '../helpers/fixtures.js';
+import { clientCredentialsToken, expectScopeRequired } from '../helpers/management.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
 
 let server: TestServer;
 let userId: string;
-let api: ReturnType<typeof managementApi>;
+let api: Awaited<ReturnType<typeof managementFor>>;
 
 beforeAll(async () => {
   server = await startTestServer();
   ({ userId } = await seedWorld(server));
-  api = managementApi(server, await managementToken(server));
+  api = await managementFor(server);
 });
 afterAll(async () => server?.close());
 

@@ -1,19 +1,19 @@
 /** /api/v2/connections and /api/v2/users, and what they change at the login page. */
 import { TestBrowser, textOf } from '../helpers/browser.js';
-import { expectPage, expectRedirect, finishFlow, seedWorld, startFlow } from '../helpers/fixtures.js';
-import { expectScopeRequired, managementApi, managementToken } from '../helpers/management.js';
+import { expectPage, expectRedirect, finishFlow, seedWorld, startFlow, managementFor } from '../helpers/fixtures.js';
+import { expectScopeRequired } from '../helpers/management.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
 
 let server: TestServer;
-let api: ReturnType<typeof managementApi>;
+let api: Awaited<ReturnType<typeof managementFor>>;
 let app: Client;
 let defaultConnectionId: string;
 
 beforeAll(async () => {
   server = await startTestServer();
   await seedWorld(server);
-  api = managementApi(server, await managementToken(server));
+  api = await managementFor(server);
   const created = await api.post('clients', { name: 'People App', callbacks: ['https://people.example/cb'] });
   app = { clientId: created.body.client_id, clientSecret: created.body.client_secret, callbacks: created.body.callbacks, tokenEndpointAuthMethod: 'client_secret_post' } as Client;
   defaultConnectionId = (await api.get('connections?name=Username-Password-Authentication')).body[0].id;
