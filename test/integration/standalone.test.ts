@@ -26,6 +26,33 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Starts the standalone server with these node arguments; resolves once it has printed its URLs. */
+async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; output: () => string }> {
+  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let printed = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${printed}`)), 40_000);
+    const onData = (chunk: Buffer) => {
+      printed += chunk.toString();
+      if (printed.includes('Demo user:') && printed.includes('Authorization server:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${printed}`)));
+  });
+  return { proc, output: () => printed };
+}
+
+async function stop(proc: ChildProcess | null): Promise<void> {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
 let dir: string;
 let child: ChildProcess | null = null;
 let issuer: string;
@@ -49,29 +76,13 @@ beforeAll(async () => {
     MANAGEMENT_CLIENT_ID: MANAGEMENT_ID,
     MANAGEMENT_CLIENT_SECRET: MANAGEMENT_SECRET,
   };
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child = proc;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 40_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Demo user:') && output.includes('Authorization server:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+  const launched = await launch(['--import', 'tsx', 'src/server.ts'], env);
+  child = launched.proc;
+  output = launched.output();
 }, 60_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stop(child);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -126,3 +137,32 @@ test('`npm run admin -- create-management-client` prints credentials that work',
   expect(res.status).toBe(200);
   expect(((await res.json()) as { name: string }).name).toBe('Ops');
 });
+
+test('the compiled build (`npm run build`, then `node dist/src/server.js`) finds its pages and assets', async () => {
+  // Built into a folder of its own inside the package (as dist/ is), so that parallel runs do not collide.
+  const out = mkdtempSync(join(process.cwd(), '.test-build-'));
+  let built: ChildProcess | null = null;
+  try {
+    await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], { timeout: 120_000 });
+    const port = await freePort();
+    const builtIssuer = `http://127.0.0.1:${port}/`;
+    const launched = await launch([join(out, 'src/server.js')], {
+      ...process.env,
+      NODE_OPTIONS: '',
+      PORT: String(port),
+      SAMPLE_PORT: String(await freePort()),
+      ISSUER: builtIssuer,
+      DATABASE_URL: join(dir, 'built.sqlite'),
+    });
+    built = launched.proc;
+    const page = await fetch(`${builtIssuer}authorize?client_id=nobody`);
+    expect(page.status).toBe(400);
+    expect(textOf(await page.text())).toContain('Unknown application');
+    const css = await fetch(`${builtIssuer}assets/style.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/text\/css/);
+  } finally {
+    await stop(built);
+    rmSync(out, { recursive: true, force: true });
+  }
+}, 150_000);
