@@ -83,7 +83,9 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   router.use(discoveryRouter(ctx));
   const tokens = new TokenService(ctx);
-  router.use(tokenRouter(ctx, tokens, new PasswordGrantService(ctx, new LoginService(ctx), tokens.refreshTokens), log));
+  // One for every sign-in surface: the throttle counts the attempts under way across all of them.
+  const login = new LoginService(ctx);
+  router.use(tokenRouter(ctx, tokens, new PasswordGrantService(ctx, login, tokens.refreshTokens), log));
   router.use(userinfoRouter(ctx));
   router.use(registrationRouter(ctx, new RegistrationService(ctx, admin)));
   router.use('/api/v2', managementRouter(ctx, admin, log));
@@ -92,10 +94,10 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   const pages = express.Router();
   pages.use(['/authorize', '/u', '/v2/logout', '/oidc/logout'], ...pageSecurity(), sessionMiddleware(ctx));
   pages.use(authorizeRouter(ctx, authorize, render));
-  pages.use(loginRouter(ctx, authorize, new LoginService(ctx), render));
+  pages.use(loginRouter(ctx, authorize, login, render));
   pages.use(consentRouter(ctx, authorize, render));
   pages.use(logoutRouter(ctx, render));
-  pages.use(accountRouter(ctx, new AccountService(ctx), new LoginService(ctx), render));
+  pages.use(accountRouter(ctx, new AccountService(ctx), login, render));
   pages.use(pageErrorHandler(render, log));
   router.use(pages);
   return router;

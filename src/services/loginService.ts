@@ -17,6 +17,12 @@ export const MAX_FAILED_LOGINS = 10;
 export const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export class LoginService {
+  /**
+   * The last sign-in under way for each email and address: the next one waits for it. Sent at once,
+   * a burst would otherwise pass the failure count together before any failure is logged.
+   */
+  private readonly attempts = new Map<string, Promise<unknown>>();
+
   constructor(private readonly ctx: AuthContext) {}
 
   /** `clientId` null: signing in to the account pages, not for an application. */
@@ -36,6 +42,10 @@ export class LoginService {
       return { ok: false, reason: 'connection_not_enabled', message: 'This application is not allowed to sign users in with this connection.' };
     }
     const email = normalizeEmail(emailInput);
+    return this.oneAtATime(`${email}\u0000${request.ip ?? ''}`, () => this.attempt(clientId, email, password, connection.id, connectionName, request));
+  }
+
+  private async attempt(clientId: string | null, email: string, password: string, connectionId: string, connectionName: string, request: RequestInfo): Promise<LoginResult> {
     const audit = { clientId, userName: email, connection: connectionName };
     // Checked before the password, so a blocked address learns nothing from further guesses.
     await this.ctx.audit.flush();
@@ -43,7 +53,7 @@ export class LoginService {
     if (recentFailures >= MAX_FAILED_LOGINS) {
       return { ok: false, reason: 'too_many_attempts', message: 'Too many failed attempts: sign-in from this address is blocked for 15 minutes.' };
     }
-    const user = await this.ctx.repos.users.findByEmail(connection.id, email);
+    const user = await this.ctx.repos.users.findByEmail(connectionId, email);
     // Verify against a dummy hash for unknown emails, so the response time does not reveal who exists.
     const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(this.ctx.options.passwordHashCost)));
     if (!user || !valid) {
@@ -74,5 +84,20 @@ export class LoginService {
         },
       },
     };
+  }
+
+  /** Runs task after the previous one for this key has settled (a per-key queue). */
+  private oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.attempts.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.attempts.set(key, settled);
+    void settled.then(() => {
+      if (this.attempts.get(key) === settled) this.attempts.delete(key);
+    });
+    return run;
   }
 }

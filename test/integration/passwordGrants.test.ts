@@ -92,3 +92,22 @@ test('offline_access on an API that allows it gives a refresh token that works',
   const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? '');
   expect(decodeJwt(refreshed.access_token).sub).toBe(userId);
 });
+
+test('S26: twenty-five wrong passwords sent at once: ten are tried, the rest are blocked, and so is the right one after', async () => {
+  const email = 'burst-victim@example.com';
+  await server.auth.admin.createUser({ email, password: 'burst-victim-password-1' });
+  const attempt = (pw: string) =>
+    fetch(`${server.issuer}oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', username: email, password: pw, client_id: client.clientId, client_secret: client.clientSecret ?? '' }),
+    }).then(async (res) => (await res.json()) as { error?: string; error_description?: string });
+  const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => attempt(`wrong-guess-${i}`)));
+  const tried = answers.filter((a) => a.error_description === 'Wrong email or password.');
+  const blocked = answers.filter((a) => /Too many failed attempts/.test(a.error_description ?? ''));
+  expect(tried).toHaveLength(10);
+  expect(blocked).toHaveLength(15);
+  await server.auth.context.audit.flush();
+  expect(await server.auth.context.db('logs').where({ user_name: email, type: 'fp' })).toHaveLength(10);
+  expect(await server.auth.context.db('logs').where({ user_name: email, type: 'limit_wc' })).toHaveLength(1);
+  expect(await attempt('burst-victim-password-1')).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/Too many failed attempts/) });
+});
