@@ -9,10 +9,11 @@ import { createRenderer } from './http/render.js';
 import { themeStylesheet } from './http/texts.js';
 import { pageSecurity } from './http/security.js';
 import { sessionMiddleware } from './http/session.js';
+import { requireSecureTransport, trustedProxy } from './http/proxy.js';
 import { PUBLIC_DIR } from './http/render.js';
 import { authorizeRouter } from './oauth/authorizeRouter.js';
 import { consentRouter } from './oauth/consentRouter.js';
-import { discoveryRouter } from './oauth/discoveryRouter.js';
+import { discoveryRouter, rootWellKnownRouter } from './oauth/discoveryRouter.js';
 import { loginRouter } from './oauth/loginRouter.js';
 import { pageErrorHandler } from './oauth/pageErrors.js';
 import { tokenRouter } from './oauth/tokenRouter.js';
@@ -38,6 +39,11 @@ export { databaseConfigFromUrl } from './store/database.js';
 
 export interface AuthServer {
   router: Router;
+  /**
+   * RFC 8414's metadata URL for an issuer with a path (/.well-known/oauth-authorization-server/auth)
+   * lies outside the router: mount this one at the host app's root. Empty when the issuer has no path.
+   */
+  wellKnown: Router;
   /** Register applications, APIs and users from code (the demo seed and tests use it). */
   admin: RegistryService;
   /** For advanced use and tests: the database, repositories and keys. */
@@ -59,7 +65,7 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
       await ctx.audit.flush();
       await db.destroy();
     };
-    return { router: buildRouter(ctx, admin), admin, context: ctx, close };
+    return { router: buildRouter(ctx, admin), wellKnown: rootWellKnownRouter(ctx), admin, context: ctx, close };
   } catch (err) {
     await db.destroy();
     throw err;
@@ -73,6 +79,7 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   const authorize = new AuthorizeService(ctx);
 
   const router = express.Router();
+  if (ctx.options.trustProxy) router.use(trustedProxy(ctx.options.trustProxy));
   router.use((req, res, next) => {
     res.locals.assetsPath = `${req.baseUrl}/assets`;
     next();
@@ -92,7 +99,7 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
 
   // Pages get the session and page headers; the token and discovery endpoints never touch the cookie.
   const pages = express.Router();
-  pages.use(['/authorize', '/u', '/v2/logout', '/oidc/logout'], ...pageSecurity(), sessionMiddleware(ctx));
+  pages.use(['/authorize', '/u', '/v2/logout', '/oidc/logout'], ...pageSecurity(), requireSecureTransport(ctx.options.cookie.secure), sessionMiddleware(ctx));
   pages.use(authorizeRouter(ctx, authorize, render));
   pages.use(loginRouter(ctx, authorize, login, render));
   pages.use(consentRouter(ctx, authorize, render));

@@ -1,6 +1,7 @@
 /** The options of createAuthServer, each with its documented default. */
 import type { Request } from 'express';
 import type { Knex } from 'knex';
+import proxyaddr from 'proxy-addr';
 import { databaseConfigFromUrl } from './store/database.js';
 import { checkColor, type Branding, type Texts } from './http/texts.js';
 
@@ -53,6 +54,17 @@ export interface AuthServerOptions {
    * database's change counter before every read. Default: 1000.
    */
   registryCacheMs?: number;
+  /**
+   * Express's `trust proxy` value for this router's own requests (e.g. 1, 'loopback', a list of
+   * addresses): behind a TLS-terminating proxy it lets the Secure session cookie be set and the client's
+   * address be read from X-Forwarded-For. The host app's own setting is used when this is absent.
+   */
+  trustProxy?: boolean | number | string | string[];
+  /**
+   * Auth0's tenant "default audience": the API identifier used when an authorization, password or
+   * client-credentials request names none, for clients that cannot send `audience`. Default: none.
+   */
+  defaultAudience?: string;
 }
 
 export interface ResolvedOptions {
@@ -72,6 +84,9 @@ export interface ResolvedOptions {
   refreshTokenIdleSeconds: number;
   refreshTokenAbsoluteSeconds: number;
   registryCacheMs: number;
+  /** null: the host app's `trust proxy` setting applies. */
+  trustProxy: ((address: string, hop: number) => boolean) | null;
+  defaultAudience: string | null;
   /** null when registration is off. */
   dynamicClientRegistration: { requestsPerMinutePerIp: number } | null;
 }
@@ -118,7 +133,21 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     refreshTokenIdleSeconds: options.refreshTokenIdleSeconds ?? 15 * 24 * 3600,
     refreshTokenAbsoluteSeconds: options.refreshTokenAbsoluteSeconds ?? 30 * 24 * 3600,
     registryCacheMs: nonNegative(options.registryCacheMs ?? 1000, 'registryCacheMs'),
+    trustProxy: options.trustProxy === undefined ? null : compileTrust(options.trustProxy),
+    defaultAudience: options.defaultAudience ?? null,
   };
+}
+
+/** Express's own reading of `trust proxy` values: true, a hop count, or addresses and subnet names. */
+function compileTrust(value: boolean | number | string | string[]): (address: string, hop: number) => boolean {
+  if (value === true) return () => true;
+  if (value === false) return () => false;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) throw new TypeError('trustProxy must be a boolean, a hop count, or addresses');
+    return (_address, hop) => hop < value;
+  }
+  const list = typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value;
+  return proxyaddr.compile(list);
 }
 
 function nonNegative(value: number, name: string): number {

@@ -10,7 +10,7 @@ import { matchRedirectUri } from './redirectUris.js';
 import { parseScope } from './scopes.js';
 
 export type RawParams = Record<string, unknown>;
-export type ResponseMode = 'query' | 'fragment' | 'form_post';
+export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
 export const RESPONSE_TYPES_SUPPORTED = ['code', 'token', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] as const;
 export type ResponseType = (typeof RESPONSE_TYPES_SUPPORTED)[number];
 
@@ -26,7 +26,7 @@ export function parseResponseType(raw: string): ResponseType | null {
 export function defaultResponseMode(responseType: ResponseType | null): ResponseMode {
   return responseType === null || responseType === 'code' ? 'query' : 'fragment';
 }
-export const RESPONSE_MODES_SUPPORTED: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
+export const RESPONSE_MODES_SUPPORTED: readonly ResponseMode[] = ['query', 'fragment', 'form_post', 'web_message'];
 export const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'] as const;
 
 /** Everything after validation: the one record that login and consent read from. */
@@ -95,6 +95,14 @@ export function checkRedirectUri(params: RawParams, client: Client): ErrorDestin
   const type = single(params, 'response_type');
   const fallback = defaultResponseMode(typeof type === 'string' ? parseResponseType(type) : null);
   const asked = RESPONSE_MODES_SUPPORTED.includes(mode as ResponseMode) ? (mode as ResponseMode) : fallback;
+  // Auth0's silent authentication posts the response to the page that framed us: that page's origin
+  // must be one the client registered, or the response (and its errors) would go to whoever framed it.
+  if (asked === 'web_message' && !client.webOrigins.includes(new URL(redirectUri).origin)) {
+    throw new UntrustedRequestError(
+      'Origin not allowed',
+      `response_mode=web_message needs the origin of the redirect URI in the Allowed Web Origins of the application "${client.name}".`,
+    );
+  }
   return {
     redirectUri,
     state: typeof state === 'string' && state !== 'duplicate' && state !== 'invalid' ? state : null,
@@ -111,6 +119,11 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     if (value === 'invalid') throw new OAuthError('invalid_request', `The ${name} parameter is malformed.`);
     return value === '' ? undefined : value;
   };
+
+  // OIDC Core §6: request objects are not supported, and ignoring one would lose the state, nonce and
+  // response_mode it may carry.
+  if (get('request') !== undefined) throw new OAuthError('request_not_supported', 'Request objects (the request parameter) are not supported.');
+  if (get('request_uri') !== undefined) throw new OAuthError('request_uri_not_supported', 'The request_uri parameter is not supported.');
 
   const rawResponseType = get('response_type');
   if (!rawResponseType) throw new OAuthError('invalid_request', 'Missing required parameter: response_type.');
@@ -140,11 +153,16 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     if (nonce === null) throw new OAuthError('invalid_request', 'nonce is required when an ID token comes from the authorization endpoint.');
   }
 
-  const prompt = parseScope(get('prompt')) ?? [];
+  const prompt = parseScope(get('prompt'));
+  if (prompt === null) throw new OAuthError('invalid_request', 'The prompt parameter is malformed.');
   const unknownPrompt = prompt.find((p) => !(PROMPT_VALUES as readonly string[]).includes(p));
   if (unknownPrompt) throw new OAuthError('invalid_request', `Unsupported prompt value: ${unknownPrompt}.`);
   if (prompt.includes('none') && prompt.length > 1) {
     throw new OAuthError('invalid_request', 'prompt=none cannot be combined with other values.');
+  }
+  // A framed, invisible page can show no login or consent: web_message is for silent requests only.
+  if (responseMode === 'web_message' && !prompt.includes('none')) {
+    throw new OAuthError('invalid_request', 'response_mode=web_message is only supported with prompt=none.');
   }
 
   const maxAgeRaw = get('max_age');

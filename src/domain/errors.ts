@@ -11,7 +11,9 @@ export type OAuthErrorCode =
   | 'server_error'
   | 'login_required'
   | 'consent_required'
-  | 'interaction_required';
+  | 'interaction_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported';
 
 /** An error that is part of the protocol: it is shown to the client, never a 500 with a stack. */
 export class OAuthError extends Error {

@@ -7,13 +7,22 @@
 export function matchRedirectUri(requested: string, callbacks: readonly string[], isNativeApp: boolean): boolean {
   if (callbacks.includes(requested)) return true;
   if (!isNativeApp) return false;
-  const req = parseUrl(requested);
-  if (!req || req.protocol !== 'http:' || !isLoopbackIpHost(req.hostname)) return false;
-  return callbacks.some((cb) => {
-    const reg = parseUrl(cb);
-    if (!reg || reg.protocol !== 'http:' || !isLoopbackIpHost(reg.hostname)) return false;
-    return withoutPort(reg) === withoutPort(req);
-  });
+  const req = splitLoopbackPort(requested);
+  if (!req) return false;
+  return callbacks.some((cb) => splitLoopbackPort(cb)?.withoutPort === req.withoutPort);
+}
+
+/**
+ * The raw string of a loopback IP redirect with its port taken out, or null for anything else. Read
+ * from the string itself, not from a parsed URL, so that only the port can vary: URL parsing would
+ * turn 127.1, 2130706433, /./ and backslashes into 127.0.0.1 and /, and userinfo would slip past.
+ */
+const LOOPBACK_REDIRECT = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(\/[^#\\]*)?$/;
+
+function splitLoopbackPort(uri: string): { withoutPort: string } | null {
+  const match = LOOPBACK_REDIRECT.exec(uri);
+  if (!match) return null;
+  return { withoutPort: `http://${match[1]}${match[3] ?? ''}` };
 }
 
 /**
@@ -50,8 +59,4 @@ function parseUrl(value: string): URL | null {
   } catch {
     return null;
   }
-}
-
-function withoutPort(url: URL): string {
-  return `${url.protocol}//${url.hostname}${url.pathname}${url.search}`;
 }

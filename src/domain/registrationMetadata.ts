@@ -66,13 +66,14 @@ export function redirectUriProblem(uri: string): string | null {
   return null;
 }
 
+function defaultClientName(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return (url.host || url.protocol.slice(0, -1)).slice(0, 255);
+}
+
 export function readRegistrationMetadata(input: unknown): RegisteredMetadata {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw metadataError('The request body must be a JSON object.');
   const body = input as Record<string, unknown>;
-
-  const name = optionalString(body, 'client_name', 255)?.trim();
-  if (!name) throw metadataError('client_name is required.');
-  if (/[<>]/.test(name)) throw metadataError('client_name must not contain "<" or ">".');
 
   const redirectUris = stringList(body, 'redirect_uris');
   if (!redirectUris || redirectUris.length === 0) throw new RegistrationError('invalid_redirect_uri', 'redirect_uris must list at least one URI.');
@@ -80,6 +81,10 @@ export function readRegistrationMetadata(input: unknown): RegisteredMetadata {
     const problem = redirectUriProblem(uri);
     if (problem) throw new RegistrationError('invalid_redirect_uri', problem);
   }
+
+  // client_name is optional (RFC 7591 §2); the consent dialog then names the app by where it redirects.
+  const name = optionalString(body, 'client_name', 255)?.trim() || defaultClientName(redirectUris[0] as string);
+  if (/[<>]/.test(name)) throw metadataError('client_name must not contain "<" or ">".');
 
   const method = optionalString(body, 'token_endpoint_auth_method', 64) ?? 'client_secret_basic';
   if (!(DCR_AUTH_METHODS as readonly string[]).includes(method)) {
@@ -94,6 +99,10 @@ export function readRegistrationMetadata(input: unknown): RegisteredMetadata {
   if (responseTypes.includes('code') && !grantTypes.includes('authorization_code')) {
     throw metadataError('response_types "code" needs the authorization_code grant type (RFC 7591 §2.1).');
   }
+  // The authorization endpoint hands out tokens whenever the client holds the implicit grant, and only
+  // "code" can be registered: implicit is accepted from older clients but not kept (RFC 7591 §3.2.1
+  // lets the server replace what was asked, and the response says what was registered).
+  const allowedGrants = grantTypes.filter((g) => g !== 'implicit');
 
   const logoUri = optionalString(body, 'logo_uri', 2000);
   if (logoUri !== undefined && !logoUri.startsWith('https://')) throw metadataError('logo_uri must be an https URL.');
@@ -108,7 +117,7 @@ export function readRegistrationMetadata(input: unknown): RegisteredMetadata {
     appType,
     redirectUris,
     tokenEndpointAuthMethod: method as TokenEndpointAuthMethod,
-    grantTypes: grantTypes as GrantType[],
+    grantTypes: allowedGrants as GrantType[],
     responseTypes,
     logoUri: logoUri ?? null,
   };

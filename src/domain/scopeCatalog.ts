@@ -11,12 +11,14 @@ export const OIDC_SCOPE_DESCRIPTIONS: Record<string, string> = {
 
 /**
  * The scopes a request may be granted: the OIDC ones, and the API's own. Scopes the API does not
- * define are dropped, and offline_access needs both the API's permission and the refresh_token grant.
+ * define are dropped, and offline_access needs the refresh_token grant and, for an API, the API's
+ * permission. Without an API the refresh token is for the userinfo audience (OIDC Core §11), which is
+ * what clients that cannot send `audience` ask for.
  */
 export function grantableScopes(requested: readonly string[], api: ResourceServer | null, client: Client): string[] {
   const apiScopes = new Set(api?.scopes.map((s) => s.value) ?? []);
   return requested.filter((scope) => {
-    if (scope === 'offline_access') return Boolean(api?.allowOfflineAccess) && client.grantTypes.includes('refresh_token');
+    if (scope === 'offline_access') return (api === null || api.allowOfflineAccess) && client.grantTypes.includes('refresh_token');
     return scope in OIDC_SCOPE_DESCRIPTIONS || apiScopes.has(scope);
   });
 }

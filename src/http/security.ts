@@ -18,6 +18,7 @@ export function pageSecurity(): RequestHandler[] {
   const nonce: RequestHandler = (_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64');
     res.locals.formActionOrigins = [];
+    res.locals.frameAncestors = null;
     next();
   };
   const headers = helmet({
@@ -35,20 +36,40 @@ export function pageSecurity(): RequestHandler[] {
  * apply form-action to the redirects that follow a submission.
  */
 export function contentSecurityPolicy(res: Response): string {
-  const formAction = ["'self'", ...((res.locals.formActionOrigins as string[] | undefined) ?? [])].join(' ');
+  const formAction = ["'self'", ...new Set((res.locals.formActionOrigins as string[] | undefined) ?? [])].join(' ');
+  const frameAncestors = (res.locals.frameAncestors as string | null | undefined) ?? "'none'";
   return [
     "default-src 'none'",
     "style-src 'self'",
     "img-src 'self' data: https:",
     `script-src 'nonce-${res.locals.cspNonce as string}'`,
     `form-action ${formAction}`,
-    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestors}`,
     "base-uri 'none'",
   ].join('; ');
 }
 
-/** The origin of a redirect URI, for form-action; null for schemes CSP cannot name (custom app schemes). */
-export function originForCsp(uri: string): string | null {
+/**
+ * The page's form may lead to this URI, directly or through the redirects that follow the submission
+ * (Chromium checks form-action against each of them): the login form, for one, ends at the client's
+ * callback whenever no consent page follows.
+ */
+export function allowFormTarget(res: Response, uri: string): void {
+  const source = originForCsp(uri);
+  if (source) (res.locals.formActionOrigins as string[]).push(source);
+}
+
+/**
+ * The one page that may be framed: the web_message response, by the client's registered web origin
+ * only. Every other page keeps frame-ancestors 'none' and X-Frame-Options DENY.
+ */
+export function allowFramingBy(res: Response, origin: string): void {
+  res.locals.frameAncestors = origin;
+  res.removeHeader('X-Frame-Options');
+}
+
+/** A CSP source for a redirect URI: its origin, or its scheme for a native app's custom scheme (com.example.app:). */
+function originForCsp(uri: string): string | null {
   try {
     const url = new URL(uri);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : `${url.protocol}`;

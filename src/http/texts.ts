@@ -23,6 +23,7 @@ export const DEFAULT_TEXTS = {
   'formPost.title': 'Returning to the application…',
   'formPost.noscript': 'JavaScript is off: press Continue.',
   'formPost.submit': 'Continue',
+  'webMessage.title': 'Returning to the application',
   'account.title': 'Authorized applications',
   'account.loginTitle': 'Sign in to your account',
   'account.loginLead': 'to see the applications you have authorized',

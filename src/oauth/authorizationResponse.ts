@@ -1,7 +1,7 @@
 /** Delivering an authorization response (or error) to the client, in its response mode. */
 import type { Response } from 'express';
 import type { PageRenderer } from '../http/render.js';
-import { originForCsp } from '../http/security.js';
+import { allowFormTarget, allowFramingBy } from '../http/security.js';
 import type { AuthorizationResponse } from '../services/authorizeService.js';
 import { redirect } from '../http/responses.js';
 
@@ -22,11 +22,25 @@ export async function sendAuthorizationResponse(
   response: AuthorizationResponse,
   afterPost: boolean,
 ): Promise<void> {
+  if (response.responseMode === 'web_message') {
+    // Validation made sure this origin is one of the client's web origins.
+    const origin = new URL(response.redirectUri).origin;
+    allowFramingBy(res, origin);
+    await render(res, 'web_message', {
+      originJson: scriptJson(origin),
+      messageJson: scriptJson({ type: 'authorization_response', response: response.params }),
+    });
+    return;
+  }
   if (response.responseMode === 'form_post') {
-    const origin = originForCsp(response.redirectUri);
-    if (origin) (res.locals.formActionOrigins as string[]).push(origin);
+    allowFormTarget(res, response.redirectUri);
     await render(res, 'form_post', { action: response.redirectUri, params: response.params });
     return;
   }
   redirect(res, afterPost ? 303 : 302, authorizationResponseUrl(response));
+}
+
+/** JSON that can sit inside a <script> element: nothing in it can close the element or start markup. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -5,7 +5,7 @@ import { UntrustedRequestError } from '../domain/errors.js';
 import { groupScopesForDialog } from '../domain/scopeCatalog.js';
 import { intersectScopes } from '../domain/scopes.js';
 import type { PageRenderer } from '../http/render.js';
-import { originForCsp } from '../http/security.js';
+import { allowFormTarget } from '../http/security.js';
 import { currentUser, saveSession } from '../http/session.js';
 import type { AuthorizeService, SessionUser } from '../services/authorizeService.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
@@ -35,8 +35,7 @@ export function consentRouter(ctx: AuthContext, authorize: AuthorizeService, ren
 
   router.get('/u/consent', async (req, res) => {
     const { tx, user, client, api, scopesToAsk, previouslyGranted } = await load(req, req.query.tx);
-    const origin = originForCsp(tx.request.redirectUri);
-    if (origin) (res.locals.formActionOrigins as string[]).push(origin);
+    allowFormTarget(res, tx.request.redirectUri);
     await render(res, 'consent', {
       client,
       user: displayUser(user),
@@ -68,8 +67,6 @@ export function consentRouter(ctx: AuthContext, authorize: AuthorizeService, ren
     if (!verifyCsrfToken(secret, req.sessionID, tx.id, body.csrf)) {
       throw new UntrustedRequestError('This form has expired', 'The consent form was not sent from this session. Nothing was granted.');
     }
-    const origin = originForCsp(tx.request.redirectUri);
-    if (origin) (res.locals.formActionOrigins as string[]).push(origin);
     if (body.action === 'decline') {
       return sendAuthorizationResponse(res, render, await authorize.deny(tx), true);
     }

@@ -1,5 +1,5 @@
 /** OpenID Provider metadata (OIDC Discovery 1.0, RFC 8414) and the JWKS: exactly what is implemented. */
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { AuthContext } from '../context.js';
 import { RESPONSE_MODES_SUPPORTED, RESPONSE_TYPES_SUPPORTED } from '../domain/authorizationRequest.js';
 import { AUTH_METHODS } from '../domain/clients.js';
@@ -33,14 +33,36 @@ export function discoveryMetadata(issuer: string, registration: boolean): Record
   };
 }
 
+/**
+ * The metadata at both well-known names, relative to the issuer: OIDC Discovery's
+ * `{issuer}.well-known/openid-configuration` and RFC 8414's `oauth-authorization-server`, which clients
+ * such as oauth4webapi ask for when they speak plain OAuth 2.0.
+ */
 export function discoveryRouter(ctx: AuthContext): Router {
   const router = express.Router();
   const metadata = discoveryMetadata(ctx.options.issuer, ctx.options.dynamicClientRegistration !== null);
-  router.get('/.well-known/openid-configuration', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').set('Access-Control-Allow-Origin', '*').json(metadata);
-  });
-  router.get('/.well-known/jwks.json', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').set('Access-Control-Allow-Origin', '*').json(ctx.keys.jwks());
-  });
+  router.get(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'], publicJson(() => metadata));
+  router.get('/.well-known/jwks.json', publicJson(() => ctx.keys.jwks()));
   return router;
+}
+
+/**
+ * For an issuer with a path (https://example.com/auth/), RFC 8414 §3.1 inserts the well-known name
+ * between host and path: /.well-known/oauth-authorization-server/auth. That URL is outside the
+ * router's mount point, so the host mounts this small router at its root (the standalone server does).
+ */
+export function rootWellKnownRouter(ctx: AuthContext): Router {
+  const router = express.Router();
+  const path = ctx.options.issuerUrl.pathname.replace(/\/$/, '');
+  if (path === '') return router;
+  const metadata = discoveryMetadata(ctx.options.issuer, ctx.options.dynamicClientRegistration !== null);
+  router.get([`/.well-known/oauth-authorization-server${path}`, `/.well-known/openid-configuration${path}`], publicJson(() => metadata));
+  return router;
+}
+
+/** Public documents any web page may read (RFC 9700 §2.6 allows CORS on metadata and JWKS). */
+function publicJson(body: () => unknown): RequestHandler {
+  return (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').set('Access-Control-Allow-Origin', '*').json(body());
+  };
 }

@@ -9,6 +9,7 @@ import type { LoginService } from '../services/loginService.js';
 import { requestInfo } from '../services/auditLog.js';
 import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
 import { redirect } from '../http/responses.js';
+import { allowFormTarget } from '../http/security.js';
 
 export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login: LoginService, render: PageRenderer): Router {
   const router = express.Router();
@@ -16,6 +17,9 @@ export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login
 
   async function show(req: Request, res: Response, tx: AuthorizationTransaction, error: string | null, email: string, status = 200) {
     const client = await ctx.repos.clients.findById(tx.request.clientId);
+    // Signing in may end at the client's callback with no page in between (a grant that covers the
+    // request, a first party allowed to skip consent, prompt=login, max_age).
+    allowFormTarget(res, tx.request.redirectUri);
     await render(
       res,
       'login',

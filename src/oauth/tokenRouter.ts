@@ -1,5 +1,6 @@
 /** POST /oauth/token: client authentication, then the grant handler; errors per RFC 6749 §5.2. */
-import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import { corsForClient, corsPreflight } from '../http/cors.js';
 import type { AuthContext } from '../context.js';
 import { OAuthError } from '../domain/errors.js';
 import { noStore } from '../http/security.js';
@@ -23,7 +24,11 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
     express.json({ limit: '64kb' }),
     async (req, res) => {
       const body = readBody(req);
-      const client = await authenticateClient(ctx, readCredentials(req, body));
+      // Auth0's tenant default audience, for clients that cannot send one.
+      body.audience ??= ctx.options.defaultAudience ?? undefined;
+      const credentials = readCredentials(req, body);
+      await corsForNamedClient(req, res, credentials.clientId);
+      const client = await authenticateClient(ctx, credentials);
       const grantType = body.grant_type;
       if (!grantType) throw new OAuthError('invalid_request', 'Missing required parameter: grant_type.');
       const [success, failure] = TOKEN_EXCHANGE_TYPES[grantType] ?? [null, null];
@@ -59,12 +64,20 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
   // 200 whether or not the token existed, so that it tells nothing about other clients' tokens.
   router.post('/oauth/revoke', noStore, express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }), async (req, res) => {
     const body = readBody(req);
-    const client = await authenticateClient(ctx, readCredentials(req, body));
+    const credentials = readCredentials(req, body);
+    await corsForNamedClient(req, res, credentials.clientId);
+    const client = await authenticateClient(ctx, credentials);
     if (!body.token) throw new OAuthError('invalid_request', 'Missing required parameter: token.');
     await tokens.refreshTokens.revoke(client, body.token);
     res.status(200).end();
   });
 
+  // Before authentication, so that a single-page app can read the error too.
+  async function corsForNamedClient(req: Request, res: Response, clientId: string | undefined): Promise<void> {
+    corsForClient(req, res, clientId ? await ctx.repos.clients.findById(clientId) : null);
+  }
+
+  router.options(['/oauth/token', '/oauth/revoke'], corsPreflight((origin) => ctx.repos.clients.anyAllowsOrigin(origin), ['POST']));
   router.all(['/oauth/token', '/oauth/revoke'], (_req, res) => {
     res.status(405).set('Allow', 'POST').json({ error: 'invalid_request', error_description: 'This endpoint accepts POST only.' });
   });
@@ -102,7 +115,8 @@ export function readBody(req: Request): Record<string, string | undefined> {
 
 export function readCredentials(req: Request, body: Record<string, string | undefined>): PresentedCredentials {
   const header = req.headers.authorization;
-  if (header && /^basic /i.test(header)) {
+  // A bare "Basic" with nothing after it is still a Basic attempt, answered with WWW-Authenticate.
+  if (header && /^basic(\s|$)/i.test(header)) {
     if (body.client_secret !== undefined) {
       throw new OAuthError('invalid_request', 'Use one client authentication method, not both Basic and client_secret.');
     }

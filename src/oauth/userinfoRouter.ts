@@ -2,6 +2,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AuthContext } from '../context.js';
 import { noStore } from '../http/security.js';
+import { corsForClient, corsPreflight } from '../http/cors.js';
 import { releasedClaims, userinfoAudience } from '../services/authorizeService.js';
 import { bearerToken, verifyAccessToken } from '../tokens/accessTokenVerifier.js';
 
@@ -24,6 +25,8 @@ export function userinfoRouter(ctx: AuthContext): Router {
       const payload = await verifyAccessToken(ctx.keys, token, ctx.options.issuer, audience);
       scopes = String(payload.scope ?? '').split(' ');
       sub = String(payload.sub);
+      const clientId = typeof payload.client_id === 'string' ? payload.client_id : null;
+      corsForClient(req, res, clientId ? await ctx.repos.clients.findById(clientId) : null);
     } catch {
       return fail(res, 'invalid_token', 'The access token is invalid or expired.');
     }
@@ -46,6 +49,7 @@ export function userinfoRouter(ctx: AuthContext): Router {
     res.json({ sub, ...releasedClaims(claims, scopes) });
   };
 
+  router.options('/userinfo', corsPreflight((origin) => ctx.repos.clients.anyAllowsOrigin(origin), ['GET', 'POST']));
   router.get('/userinfo', noStore, userinfo);
   router.post('/userinfo', noStore, express.urlencoded({ extended: false, limit: '16kb' }), userinfo);
   return router;

@@ -72,6 +72,7 @@ export class AuthorizeService {
 
     try {
       const request = validateAuthorizationRequest(params, client, dest);
+      request.audience ??= this.ctx.options.defaultAudience;
       const api = await this.resolveApi(request);
       request.scopes = grantableScopes(request.scopes, api, client);
       const loginNeeded = this.needsLogin(request, user);

@@ -31,5 +31,11 @@ export async function authenticateClient(ctx: AuthContext, creds: PresentedCrede
   if (creds.clientSecret === undefined || !client.clientSecret || !timingSafeEqualStrings(creds.clientSecret, client.clientSecret)) {
     throw new InvalidClientError('Client authentication failed.', usedBasic);
   }
+  // A registered client chose its method (RFC 7591 §2) and gets exactly that one. Clients made through
+  // the Management API may send their secret either way, as with Auth0, whose SDKs post it in the body
+  // while express-openid-connect sends Basic by default.
+  if (client.isDynamic && creds.method !== client.tokenEndpointAuthMethod) {
+    throw new InvalidClientError(`This client is registered for ${client.tokenEndpointAuthMethod}, not ${creds.method}.`, usedBasic);
+  }
   return client;
 }

@@ -68,6 +68,23 @@ export class ClientsRepository {
     return trx === this.db ? this.cache.get(`client:${clientId}`, load) : load();
   }
 
+  /**
+   * Whether any client lists this origin in web_origins or allowed_origins (for CORS preflights, which
+   * carry no client_id). The JSON columns are narrowed with LIKE, then read exactly.
+   */
+  async anyAllowsOrigin(origin: string): Promise<boolean> {
+    const found = await this.cache.get(`origin:${origin}`, async () => {
+      const pattern = `%${JSON.stringify(origin).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = (await this.db('clients')
+        .select('web_origins', 'allowed_origins')
+        .whereRaw("web_origins like ? escape '\\'", [pattern])
+        .orWhereRaw("allowed_origins like ? escape '\\'", [pattern])
+        .limit(100)) as Row[];
+      return { allowed: rows.some((row) => [...jsonArray(row.web_origins), ...jsonArray(row.allowed_origins)].includes(origin)) };
+    });
+    return found?.allowed ?? false;
+  }
+
   async insert(client: Client, trx: Knex = this.db): Promise<void> {
     await trx('clients').insert(toRow(client));
     this.cache.written(trx);

@@ -53,6 +53,8 @@ export interface ClientInput {
   jwtAlg?: Client['jwtAlg'];
   tokenEndpointAuthMethod?: Client['tokenEndpointAuthMethod'];
   allowedLogoutUrls?: string[];
+  webOrigins?: string[];
+  allowedOrigins?: string[];
 }
 
 /** An application registered with POST /api/v2/clients; returned as stored, secret included. */
@@ -67,6 +69,8 @@ export async function makeClient(server: TestServer, input: ClientInput): Promis
     ...(input.jwtAlg && { jwt_configuration: { alg: input.jwtAlg } }),
     ...(input.tokenEndpointAuthMethod && { token_endpoint_auth_method: input.tokenEndpointAuthMethod }),
     ...(input.allowedLogoutUrls && { allowed_logout_urls: input.allowedLogoutUrls }),
+    ...(input.webOrigins && { web_origins: input.webOrigins }),
+    ...(input.allowedOrigins && { allowed_origins: input.allowedOrigins }),
   });
   if (res.status !== 201) throw new Error(`makeClient: ${res.status} ${JSON.stringify(res.body)}`);
   const client = await server.auth.context.repos.clients.findById(res.body.client_id as string);

@@ -166,3 +166,16 @@ test('the compiled build (`npm run build`, then `node dist/src/server.js`) finds
     rmSync(out, { recursive: true, force: true });
   }
 }, 150_000);
+
+test('an https ISSUER without TRUST_PROXY refuses to start, saying what to set', async () => {
+  const port = await freePort();
+  const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), ISSUER: 'https://id.example.test/', DATABASE_URL: join(dir, 'refused.sqlite') },
+    timeout: 30_000,
+  }).then(
+    () => ({ code: 0, stderr: '' }),
+    (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+  );
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('TRUST_PROXY');
+});
