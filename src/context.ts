@@ -10,8 +10,11 @@ import { GrantsRepository } from './store/grantsRepository.js';
 import { RefreshTokensRepository } from './store/refreshTokensRepository.js';
 import { LogsRepository } from './store/logsRepository.js';
 import { AuditLog } from './services/auditLog.js';
+import { RateLimiter } from './services/rateLimiter.js';
+import { RateLimitsRepository } from './store/rateLimitsRepository.js';
 import { RegistryCache } from './store/registryCache.js';
 import { ResourceServersRepository } from './store/resourceServersRepository.js';
+import { RevokedAccessTokensRepository } from './store/revokedAccessTokensRepository.js';
 import { KnexSessionStore } from './store/sessionStore.js';
 import { SigningKeysRepository } from './store/signingKeysRepository.js';
 import { TransactionsRepository } from './store/transactionsRepository.js';
@@ -30,7 +33,9 @@ export interface Repositories {
   transactions: TransactionsRepository;
   codes: CodesRepository;
   refreshTokens: RefreshTokensRepository;
+  revokedAccessTokens: RevokedAccessTokensRepository;
   logs: LogsRepository;
+  rateLimits: RateLimitsRepository;
 }
 
 export interface AuthContext {
@@ -41,6 +46,8 @@ export interface AuthContext {
   keys: KeyStore;
   signer: TokenSigner;
   audit: AuditLog;
+  /** The abuse limits' counters (in the database, shared by every instance). */
+  limiter: RateLimiter;
   /** Clients, APIs and client grants held in memory; see RegistryCache for when they are forgotten. */
   registryCache: RegistryCache;
 }
@@ -49,6 +56,7 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
   const keys = new KeyStore(new SigningKeysRepository(db));
   const logs = new LogsRepository(db);
   const registryCache = new RegistryCache(db, options.registryCacheMs);
+  const rateLimits = new RateLimitsRepository(db);
   return {
     options,
     db,
@@ -63,12 +71,15 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
       transactions: new TransactionsRepository(db),
       codes: new CodesRepository(db),
       refreshTokens: new RefreshTokensRepository(db),
+      revokedAccessTokens: new RevokedAccessTokensRepository(db),
       logs,
+      rateLimits,
     },
     sessionStore: new KnexSessionStore(db),
     keys,
     signer: new TokenSigner(options.issuer, keys),
     audit: new AuditLog(logs),
+    limiter: new RateLimiter(rateLimits),
     registryCache,
   };
 }

@@ -10,6 +10,7 @@ import { themeStylesheet } from './http/texts.js';
 import { pageSecurity } from './http/security.js';
 import { sessionMiddleware } from './http/session.js';
 import { requireSecureTransport, trustedProxy } from './http/proxy.js';
+import { oauthInputGuard, PAGE_PATHS, pageInputGuard } from './http/inputGuards.js';
 import { PUBLIC_DIR } from './http/render.js';
 import { authorizeRouter } from './oauth/authorizeRouter.js';
 import { consentRouter } from './oauth/consentRouter.js';
@@ -25,14 +26,22 @@ import { userinfoRouter } from './oauth/userinfoRouter.js';
 import { registrationRouter } from './oauth/registrationRouter.js';
 import { RegistrationService } from './services/registrationService.js';
 import { resolveOptions, type AuthServerOptions } from './options.js';
-import { AuthorizeService } from './services/authorizeService.js';
+import { AuthorizeService } from './services/authorization/authorizeService.js';
+import { ConsentService } from './services/authorization/consentService.js';
+import { TransactionGate } from './services/authorization/transactionGate.js';
 import { LoginService } from './services/loginService.js';
 import { RegistryService } from './services/registryService.js';
 import { TokenService } from './services/tokenService.js';
 import { PasswordGrantService } from './services/passwordGrantService.js';
-import { migrateToLatest, openDatabase } from './store/database.js';
+import { grantHandlers } from './services/grantHandlers.js';
+import { IntrospectionService } from './services/introspectionService.js';
+import { AccessTokenStatus } from './services/tokenStatus.js';
+import { UserinfoService } from './services/userinfoService.js';
+import { migrateToLatest, openDatabase, withAdvisoryLock } from './store/database.js';
+import { Sweeper, type SweepReport } from './services/sweeper.js';
 
 export type { AuthServerOptions, AuthenticatedUser } from './options.js';
+export type { SweepReport } from './services/sweeper.js';
 export type { Client } from './domain/clients.js';
 export type { ResourceServer } from './domain/resourceServers.js';
 export { databaseConfigFromUrl } from './store/database.js';
@@ -48,6 +57,8 @@ export interface AuthServer {
   admin: RegistryService;
   /** For advanced use and tests: the database, repositories and keys. */
   context: AuthContext;
+  /** Deletes expired rows now (the sweeper also runs every `sweepIntervalMs`); `now` lets tests look ahead. */
+  sweep(now?: number): Promise<SweepReport>;
   close(): Promise<void>;
 }
 
@@ -57,15 +68,22 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
   try {
     if (resolved.migrate) await migrateToLatest(db);
     const ctx = createContext(resolved, db);
-    await ctx.keys.init();
     const admin = new RegistryService(ctx);
-    await admin.ensureDefaultConnection();
-    await admin.ensureManagementApi();
+    // Instances starting at once take turns: one creates the first signing key, the others find it.
+    await withAdvisoryLock(db, 'bootstrap', async () => {
+      await ctx.keys.init();
+      await admin.ensureDefaultConnection();
+      await admin.ensureManagementApi();
+    });
+    const sweeper = new Sweeper(db, { onError: (err) => console.error('[auth-server] sweep failed', err) });
+    sweeper.start(resolved.sweepIntervalMs);
     const close = async () => {
+      await sweeper.stop();
       await ctx.audit.flush();
       await db.destroy();
     };
-    return { router: buildRouter(ctx, admin), wellKnown: rootWellKnownRouter(ctx), admin, context: ctx, close };
+    const sweep = (now?: number) => sweeper.sweep(now);
+    return { router: buildRouter(ctx, admin), wellKnown: rootWellKnownRouter(ctx), admin, context: ctx, sweep, close };
   } catch (err) {
     await db.destroy();
     throw err;
@@ -76,7 +94,8 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   const log = (err: unknown) => console.error('[auth-server]', err);
   const render = createRenderer(ctx.options.viewsDirectory, ctx.options.branding, ctx.options.texts);
   const theme = themeStylesheet(ctx.options.branding);
-  const authorize = new AuthorizeService(ctx);
+  const gate = new TransactionGate(ctx);
+  const authorize = new AuthorizeService(ctx, gate);
 
   const router = express.Router();
   if (ctx.options.trustProxy) router.use(trustedProxy(ctx.options.trustProxy));
@@ -89,20 +108,24 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   });
   router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   router.use(discoveryRouter(ctx));
+  router.use(oauthInputGuard());
   const tokens = new TokenService(ctx);
   // One for every sign-in surface: the throttle counts the attempts under way across all of them.
   const login = new LoginService(ctx);
-  router.use(tokenRouter(ctx, tokens, new PasswordGrantService(ctx, login, tokens.refreshTokens), log));
-  router.use(userinfoRouter(ctx));
+  const tokenStatus = new AccessTokenStatus(ctx);
+  const handlers = grantHandlers(tokens, new PasswordGrantService(ctx, login, tokens.refreshTokens));
+  router.use(tokenRouter(ctx, tokens, handlers, new IntrospectionService(ctx, tokenStatus), log));
+  router.use(userinfoRouter(ctx, new UserinfoService(ctx, tokenStatus)));
   router.use(registrationRouter(ctx, new RegistrationService(ctx, admin)));
   router.use('/api/v2', managementRouter(ctx, admin, log));
 
   // Pages get the session and page headers; the token and discovery endpoints never touch the cookie.
   const pages = express.Router();
-  pages.use(['/authorize', '/u', '/v2/logout', '/oidc/logout'], ...pageSecurity(), requireSecureTransport(ctx.options.cookie.secure), sessionMiddleware(ctx));
+  pages.use(PAGE_PATHS, ...pageSecurity(), requireSecureTransport(ctx.options.cookie.secure), sessionMiddleware(ctx));
+  pages.use(pageInputGuard());
   pages.use(authorizeRouter(ctx, authorize, render));
   pages.use(loginRouter(ctx, authorize, login, render));
-  pages.use(consentRouter(ctx, authorize, render));
+  pages.use(consentRouter(ctx, new ConsentService(ctx, gate), render));
   pages.use(logoutRouter(ctx, render));
   pages.use(accountRouter(ctx, new AccountService(ctx), login, render));
   pages.use(pageErrorHandler(render, log));

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import proxyaddr from 'proxy-addr';
 import { databaseConfigFromUrl } from './store/database.js';
 import { checkColor, type Branding, type Texts } from './http/texts.js';
+import { resolveAbuseLimits, type AbuseLimits, type LimitRule } from './domain/abuseLimits.js';
 
 /** A user the host application has already signed in (the `authenticate` hook's answer). */
 export interface AuthenticatedUser {
@@ -65,6 +66,17 @@ export interface AuthServerOptions {
    * client-credentials request names none, for clients that cannot send `audience`. Default: none.
    */
   defaultAudience?: string;
+  /**
+   * How often expired sessions, authorization transactions, codes and refresh token families are
+   * deleted, in milliseconds; 0 turns the sweeper off (then call `sweep()` yourself). Default: 60000.
+   */
+  sweepIntervalMs?: number;
+  /**
+   * Limits on failed credential checks, each `{ limit, windowSeconds }` (README, Security). Defaults:
+   * 10 failed sign-ins per account and address, 20 per address; 10 wrong client secrets per client and
+   * address, 20 per address; each in 15 minutes. They can be tuned, not switched off.
+   */
+  abuseLimits?: Partial<Record<keyof AbuseLimits, Partial<LimitRule>>>;
 }
 
 export interface ResolvedOptions {
@@ -87,8 +99,10 @@ export interface ResolvedOptions {
   /** null: the host app's `trust proxy` setting applies. */
   trustProxy: ((address: string, hop: number) => boolean) | null;
   defaultAudience: string | null;
+  sweepIntervalMs: number;
   /** null when registration is off. */
   dynamicClientRegistration: { requestsPerMinutePerIp: number } | null;
+  abuseLimits: AbuseLimits;
 }
 
 export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
@@ -135,6 +149,8 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     registryCacheMs: nonNegative(options.registryCacheMs ?? 1000, 'registryCacheMs'),
     trustProxy: options.trustProxy === undefined ? null : compileTrust(options.trustProxy),
     defaultAudience: options.defaultAudience ?? null,
+    sweepIntervalMs: nonNegative(options.sweepIntervalMs ?? 60_000, 'sweepIntervalMs'),
+    abuseLimits: resolveAbuseLimits(options.abuseLimits),
   };
 }
 

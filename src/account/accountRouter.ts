@@ -11,6 +11,7 @@ import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import type { LoginService } from '../services/loginService.js';
 import { requestInfo } from '../services/auditLog.js';
 import { redirect } from '../http/responses.js';
+import { loginFailureStatus } from '../http/loginFailures.js';
 
 const ACCOUNT_PURPOSE = 'account';
 
@@ -63,7 +64,7 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
     const email = typeof body.email === 'string' ? body.email.slice(0, 320) : '';
     if (!verifyCsrfToken(secret, req.sessionID, ACCOUNT_PURPOSE, body.csrf)) return showLogin(req, res, 'Your session changed. Please sign in again.', email, 403);
     const result = await login.login(null, body.email, body.password, undefined, requestInfo(req));
-    if (!result.ok) return showLogin(req, res, result.message, email, 401);
+    if (!result.ok) return showLogin(req, res, result.message, email, loginFailureStatus(res, result));
     await regenerateSession(req);
     req.session.user = result.user;
     req.session.startedAt = Date.now();

@@ -12,42 +12,34 @@ export interface DemoApps {
   thirdParty: Client;
 }
 
+/** Idempotent, also when several instances seed one database at once (each step inserts or finds). */
 export async function seedDemo(server: AuthServer, sampleOrigin: string): Promise<DemoApps> {
-  const { admin, context } = server;
-  const { repos } = context;
-  if (!(await repos.resourceServers.findByIdentifier(CONTOSO_API))) {
-    await admin.createResourceServer({
-      identifier: CONTOSO_API,
-      name: 'Contoso API',
-      scopes: [
-        { value: 'read:posts', description: 'Read your posts' },
-        { value: 'write:posts', description: 'Publish posts on your behalf' },
-      ],
-      skipConsentForVerifiableFirstPartyClients: true,
-    });
-  }
-  const connection = await admin.ensureDefaultConnection();
-  if (!(await repos.users.findByEmail(connection.id, DEMO_USER.email))) {
-    await admin.createUser({ ...DEMO_USER, emailVerified: true });
-  }
-  const firstParty =
-    (await repos.clients.findById(FIRST_PARTY_ID)) ??
-    (await admin.createClient({
-      clientId: FIRST_PARTY_ID,
-      name: 'Contoso Web App',
-      appType: 'regular_web',
-      description: 'The first-party web application of Contoso.',
-      callbacks: [`${sampleOrigin}/callback/contoso`],
-    }));
-  const thirdParty =
-    (await repos.clients.findById(THIRD_PARTY_ID)) ??
-    (await admin.createClient({
-      clientId: THIRD_PARTY_ID,
-      name: 'Fabrikam',
-      appType: 'regular_web',
-      isFirstParty: false,
-      description: 'A partner application that reads and writes Contoso posts.',
-      callbacks: [`${sampleOrigin}/callback/fabrikam`],
-    }));
+  const { admin } = server;
+  await admin.ensureResourceServer({
+    identifier: CONTOSO_API,
+    name: 'Contoso API',
+    scopes: [
+      { value: 'read:posts', description: 'Read your posts' },
+      { value: 'write:posts', description: 'Publish posts on your behalf' },
+    ],
+    skipConsentForVerifiableFirstPartyClients: true,
+  });
+  await admin.ensureDefaultConnection();
+  await admin.ensureUser({ ...DEMO_USER, emailVerified: true });
+  const firstParty = await admin.ensureClient({
+    clientId: FIRST_PARTY_ID,
+    name: 'Contoso Web App',
+    appType: 'regular_web',
+    description: 'The first-party web application of Contoso.',
+    callbacks: [`${sampleOrigin}/callback/contoso`],
+  });
+  const thirdParty = await admin.ensureClient({
+    clientId: THIRD_PARTY_ID,
+    name: 'Fabrikam',
+    appType: 'regular_web',
+    isFirstParty: false,
+    description: 'A partner application that reads and writes Contoso posts.',
+    callbacks: [`${sampleOrigin}/callback/fabrikam`],
+  });
   return { firstParty, thirdParty };
 }

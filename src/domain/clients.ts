@@ -57,7 +57,7 @@ export function defaultGrantTypes(authMethod: TokenEndpointAuthMethod): GrantTyp
 
 /** Rules every client must satisfy, whoever creates it. Returns a message per broken rule. */
 export function clientRuleViolations(
-  client: Pick<Client, 'tokenEndpointAuthMethod' | 'grantTypes' | 'jwtAlg' | 'name' | 'callbacks'>,
+  client: Pick<Client, 'tokenEndpointAuthMethod' | 'grantTypes' | 'jwtAlg' | 'name' | 'callbacks'> & { allowedLogoutUrls?: readonly string[] },
 ): string[] {
   const problems: string[] = [];
   const isPublic = isPublicClient(client);
@@ -72,7 +72,27 @@ export function clientRuleViolations(
     const problem = callbackProblem(callback);
     if (problem) problems.push(problem);
   }
+  for (const url of client.allowedLogoutUrls ?? []) {
+    const problem = logoutUrlProblem(url);
+    if (problem) problems.push(problem);
+  }
   return problems;
+}
+
+/**
+ * A logout URL is where a browser is sent with a Location header: the callback rules, and a scheme
+ * that can only be a web page or an app (http, https, or a private-use scheme in reverse-domain form,
+ * RFC 8252 §7.1), so that no stored value can become `javascript:` or `data:`.
+ */
+export function logoutUrlProblem(value: string): string | null {
+  const problem = callbackProblem(value);
+  if (problem) return problem.replace(/^Callback/, 'Logout URL');
+  if (!isSafeRedirectScheme(new URL(value).protocol)) return `Logout URL "${value}" must use http, https or an app's own scheme (com.example.app:).`;
+  return null;
+}
+
+function isSafeRedirectScheme(protocol: string): boolean {
+  return protocol === 'https:' || protocol === 'http:' || /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:$/.test(protocol);
 }
 
 function callbackProblem(callback: string): string | null {

@@ -8,8 +8,10 @@
  * - a grant that already covers every requested scope skips the dialog, unless `prompt=consent`;
  * - otherwise only a *verifiable first-party* client may skip it, and only for an API that allows
  *   skipping; a redirect to localhost, a loopback address or a custom scheme is never verifiable;
- * - third-party clients can never skip it;
- * - offline_access not granted yet always asks (OIDC Core §11).
+ * - third-party clients can never skip it, and never get a code for a user who has not approved them
+ *   at least once, even for a request with no scope (the per-client consent MCP asks servers to keep);
+ * - offline_access not granted yet always asks (OIDC Core §11);
+ * - a scope the user refused is not asked again (nor ever put in a token) until prompt=consent.
  */
 import { isVerifiableRedirectUri } from './redirectUris.js';
 import { missingScopes } from './scopes.js';
@@ -23,6 +25,10 @@ export interface ConsentContext {
   requestedScopes: readonly string[];
   /** Scopes of the user's existing grant for this client and API (empty when there is none). */
   grantedScopes: readonly string[];
+  /** Scopes the user refused in an earlier dialog for this client and API. */
+  rejectedScopes: readonly string[];
+  /** The user answered this client's dialog for this API before (a grant exists, maybe with no scope). */
+  grantExists: boolean;
   prompt: ReadonlySet<string>;
 }
 
@@ -38,6 +44,12 @@ export const CONSENT_CHECKS: readonly ConsentCheck[] = [
     name: 'prompt_consent',
     applies: (ctx) => ctx.prompt.has('consent'),
     reason: 'The application asked for consent explicitly (prompt=consent).',
+    promptNoneError: 'consent_required',
+  },
+  {
+    name: 'third_party_not_approved',
+    applies: (ctx) => !ctx.client.isFirstParty && !ctx.grantExists,
+    reason: 'This third-party application has never been approved by the user.',
     promptNoneError: 'consent_required',
   },
   {
@@ -81,7 +93,7 @@ export type ConsentDecision =
     };
 
 export function decideConsent(ctx: ConsentContext): ConsentDecision {
-  const missing = missingScopes(ctx.requestedScopes, ctx.grantedScopes);
+  const missing = missingScopes(ctx.requestedScopes, [...ctx.grantedScopes, ...ctx.rejectedScopes]);
   const reasons = CONSENT_CHECKS.filter((check) => check.applies(ctx, missing));
   const first = reasons[0];
   if (!first) return { kind: 'skip' };

@@ -44,11 +44,23 @@ export interface RequestInfo {
   userAgent: string | null;
 }
 
-/** The token endpoint's event codes per grant type: success and failure. */
-export const TOKEN_EXCHANGE_TYPES: Record<string, [LogType, LogType]> = {
-  authorization_code: ['seacft', 'feacft'],
-  client_credentials: ['seccft', 'feccft'],
-  password: ['sepft', 'fepft'],
-  'http://auth0.com/oauth/grant-type/password-realm': ['sepft', 'fepft'],
-  refresh_token: ['sertft', 'fertft'],
-};
+const EXCHANGE_EVENTS = new Map<string, readonly [LogType, LogType]>([
+  ['authorization_code', ['seacft', 'feacft']],
+  ['client_credentials', ['seccft', 'feccft']],
+  ['password', ['sepft', 'fepft']],
+  ['http://auth0.com/oauth/grant-type/password-realm', ['sepft', 'fepft']],
+  ['refresh_token', ['sertft', 'fertft']],
+]);
+
+/** The token endpoint's event codes for a grant type (success, failure); undefined for any other string. */
+export function tokenExchangeEvents(grantType: string): readonly [LogType, LogType] | undefined {
+  return EXCHANGE_EVENTS.get(grantType);
+}
+
+/**
+ * The same, as a lookup table for existing callers. It has no prototype, so a grant_type such as
+ * `constructor`, `__proto__` or `toString` finds nothing instead of an Object method (a 500).
+ */
+export const TOKEN_EXCHANGE_TYPES: Readonly<Record<string, [LogType, LogType] | undefined>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, [LogType, LogType]>, Object.fromEntries([...EXCHANGE_EVENTS].map(([k, v]) => [k, [...v]]))),
+);

@@ -2,12 +2,13 @@
 import type { Client } from './clients.js';
 import type { ResourceServer } from './resourceServers.js';
 
-export const OIDC_SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are (your user ID)',
-  profile: 'Your name, nickname and picture',
-  email: 'Your email address',
-  offline_access: 'Keep access when you are not using the application',
-};
+/** A Map, not an object: scopes come from requests, and `constructor` must not be an OIDC scope. */
+export const OIDC_SCOPE_DESCRIPTIONS: ReadonlyMap<string, string> = new Map([
+  ['openid', 'Know who you are (your user ID)'],
+  ['profile', 'Your name, nickname and picture'],
+  ['email', 'Your email address'],
+  ['offline_access', 'Keep access when you are not using the application'],
+]);
 
 /**
  * The scopes a request may be granted: the OIDC ones, and the API's own. Scopes the API does not
@@ -19,7 +20,7 @@ export function grantableScopes(requested: readonly string[], api: ResourceServe
   const apiScopes = new Set(api?.scopes.map((s) => s.value) ?? []);
   return requested.filter((scope) => {
     if (scope === 'offline_access') return (api === null || api.allowOfflineAccess) && client.grantTypes.includes('refresh_token');
-    return scope in OIDC_SCOPE_DESCRIPTIONS || apiScopes.has(scope);
+    return OIDC_SCOPE_DESCRIPTIONS.has(scope) || apiScopes.has(scope);
   });
 }
 
@@ -35,14 +36,14 @@ export function groupScopesForDialog(
   api: ResourceServer | null,
 ): ScopeGroup[] {
   const granted = new Set(previouslyGranted);
-  const profile = scopes.filter((s) => s in OIDC_SCOPE_DESCRIPTIONS && s !== 'openid');
-  const apiScopes = scopes.filter((s) => !(s in OIDC_SCOPE_DESCRIPTIONS));
+  const profile = scopes.filter((s) => OIDC_SCOPE_DESCRIPTIONS.has(s) && s !== 'openid');
+  const apiScopes = scopes.filter((s) => !OIDC_SCOPE_DESCRIPTIONS.has(s));
   const groups: ScopeGroup[] = [];
   const line = (value: string, description: string) => ({ value, description, alreadyGranted: granted.has(value) });
   if (profile.length > 0 || scopes.includes('openid')) {
     groups.push({
       title: 'Your account',
-      scopes: (profile.length > 0 ? profile : ['openid']).map((s) => line(s, OIDC_SCOPE_DESCRIPTIONS[s] ?? s)),
+      scopes: (profile.length > 0 ? profile : ['openid']).map((s) => line(s, OIDC_SCOPE_DESCRIPTIONS.get(s) ?? s)),
     });
   }
   if (api && apiScopes.length > 0) {

@@ -2,7 +2,7 @@
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { AuthContext } from '../context.js';
-import type { SessionUser } from '../services/authorizeService.js';
+import type { SessionUser } from '../domain/claims.js';
 
 declare module 'express-session' {
   interface SessionData {

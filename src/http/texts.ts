@@ -28,13 +28,19 @@ export const DEFAULT_TEXTS = {
   'account.loginTitle': 'Sign in to your account',
   'account.loginLead': 'to see the applications you have authorized',
   'account.none': 'No application has access to your account.',
-  'account.revoked': 'Access was revoked. The application will have to ask you again.',
+  'account.revoked': 'Access was revoked: the application can no longer renew its access or use this server, and will have to ask you again.',
+  'account.revokeEffect':
+    'Revoking stops its refresh tokens and its access to this server at once, and to services that check with us. An access token it already holds may work elsewhere until it expires, within {minutes} minutes.',
   'account.allowedOn': '{api} · allowed on {date}',
   'account.knowsYou': 'Knows who you are.',
   'account.revoke': 'Revoke access for {client}',
   'account.thirdParty': 'third-party',
   'signedOut.title': 'You are signed out',
   'signedOut.lead': 'You can close this window.',
+  'logoutConfirm.title': 'Sign out of {company}?',
+  'logoutConfirm.lead': 'You are signed in as {name}. If you did not ask to sign out, close this window.',
+  'logoutConfirm.returnTo': 'After signing out, you will be sent to {host}.',
+  'logoutConfirm.submit': 'Sign out',
 } as const;
 
 export type TextKey = keyof typeof DEFAULT_TEXTS;

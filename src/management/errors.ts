@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ValidationError } from '../services/registryService.js';
 import { ConflictError, ForbiddenOperationError, MissingReferenceError } from '../services/errors.js';
+import { describeInputError, NulByteError } from '../http/inputErrors.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -35,6 +36,7 @@ export function managementErrorHandler(log: (err: unknown) => void): ErrorReques
     if (res.headersSent) return next(err);
     let error: ManagementError;
     const type = (err as { type?: string }).type;
+    const input = describeInputError(err);
     if (err instanceof ManagementError) error = err;
     else if (err instanceof ValidationError) error = invalidBody(err.message);
     else if (err instanceof ConflictError) error = conflict('conflict', err.message);
@@ -42,6 +44,8 @@ export function managementErrorHandler(log: (err: unknown) => void): ErrorReques
     else if (err instanceof MissingReferenceError) error = notFound(`inexistent_${err.entity}`, err.message);
     else if (type === 'entity.parse.failed') error = invalidBody('Invalid request payload JSON format.');
     else if (type === 'entity.too.large') error = new ManagementError(413, 'payload_too_large', 'The request payload is too large.');
+    else if (err instanceof NulByteError && err.where !== 'body') error = invalidQuery(input?.description ?? err.message);
+    else if (input) error = new ManagementError(input.status, input.status === 413 ? 'payload_too_large' : 'invalid_body', input.description);
     else {
       log(err);
       error = new ManagementError(500, 'internal_error', 'Internal error.');

@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import type { AuthContext } from '../context.js';
 import { noStore } from '../http/security.js';
+import { rejectNulBytes } from '../http/nulBytes.js';
 import { ClientService } from '../services/clientService.js';
 import type { RegistryService } from '../services/registryService.js';
 import { authenticateManagementToken } from './authentication.js';
@@ -14,6 +15,8 @@ import { ResourceServerService } from '../services/resourceServerService.js';
 import { ClientGrantService } from '../services/clientGrantService.js';
 import { connectionsRoutes } from './connectionsRoutes.js';
 import { usersRoutes } from './usersRoutes.js';
+import { userBlocksRoutes } from './userBlocksRoutes.js';
+import { UserBlocksService } from '../services/userBlocksService.js';
 import { ConnectionService } from '../services/connectionService.js';
 import { UserService } from '../services/userService.js';
 import { recordWrites } from './auditWrites.js';
@@ -21,7 +24,8 @@ import { ManagementError, managementErrorHandler } from './errors.js';
 
 export function managementRouter(ctx: AuthContext, registry: RegistryService, log: (err: unknown) => void): Router {
   const router = express.Router();
-  router.use(noStore, express.json({ limit: '100kb' }), authenticateManagementToken(ctx));
+  // NUL bytes and unreadable bodies are refused before the token check: nothing of them reaches SQL.
+  router.use(noStore, express.json({ limit: '100kb' }), rejectNulBytes, authenticateManagementToken(ctx));
   router.use(recordWrites(ctx));
   router.use(clientsRoutes(ctx, registry, new ClientService(ctx)));
   router.use(resourceServersRoutes(ctx, new ResourceServerService(ctx, registry)));
@@ -30,6 +34,7 @@ export function managementRouter(ctx: AuthContext, registry: RegistryService, lo
   router.use(connectionsRoutes(ctx, new ConnectionService(ctx)));
   router.use(logsRoutes(ctx));
   router.use(usersRoutes(ctx, new UserService(ctx, registry)));
+  router.use(userBlocksRoutes(ctx, new UserBlocksService(ctx)));
   router.use((_req, _res, next) => next(new ManagementError(404, 'not_found', 'Not Found')));
   router.use(managementErrorHandler(log));
   return router;

@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import type { PageRenderer } from '../http/render.js';
 import { allowFormTarget, allowFramingBy } from '../http/security.js';
-import type { AuthorizationResponse } from '../services/authorizeService.js';
+import type { AuthorizationResponse } from '../services/authorization/outcomes.js';
 import { redirect } from '../http/responses.js';
 
 export function authorizationResponseUrl(response: AuthorizationResponse): string {

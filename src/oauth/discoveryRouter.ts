@@ -3,7 +3,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import type { AuthContext } from '../context.js';
 import { RESPONSE_MODES_SUPPORTED, RESPONSE_TYPES_SUPPORTED } from '../domain/authorizationRequest.js';
 import { AUTH_METHODS } from '../domain/clients.js';
-import { GRANT_TYPES_SUPPORTED } from './tokenRouter.js';
+import { GRANT_TYPES_SUPPORTED } from '../services/grantHandlers.js';
 
 export function discoveryMetadata(issuer: string, registration: boolean): Record<string, unknown> {
   return {
@@ -13,6 +13,8 @@ export function discoveryMetadata(issuer: string, registration: boolean): Record
     token_endpoint: `${issuer}oauth/token`,
     revocation_endpoint: `${issuer}oauth/revoke`,
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint: `${issuer}oauth/introspect`,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     jwks_uri: `${issuer}.well-known/jwks.json`,
     userinfo_endpoint: `${issuer}userinfo`,
     end_session_endpoint: `${issuer}oidc/logout`,

@@ -1,9 +1,9 @@
 /**
  * POST /oidc/register (RFC 7591) and GET|PUT|DELETE /oidc/register/{client_id} (RFC 7592), when the
- * server enables Dynamic Client Registration. Registration is rate-limited per IP address.
+ * server enables Dynamic Client Registration. Accepted registrations are limited per IP address, with
+ * the counter in the database (shared by every instance); a refused request uses up nothing.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AuthContext } from '../context.js';
 import type { Client } from '../domain/clients.js';
 import { RegistrationError, type RegisteredMetadata } from '../domain/registrationMetadata.js';
@@ -11,6 +11,7 @@ import { noStore } from '../http/security.js';
 import type { RegistrationService } from '../services/registrationService.js';
 import { ValidationError } from '../services/registryService.js';
 import { bearerToken } from '../tokens/accessTokenVerifier.js';
+import { requestInfo } from '../services/auditLog.js';
 
 export function registrationRouter(ctx: AuthContext, registrations: RegistrationService): Router {
   const router = express.Router();
@@ -23,16 +24,6 @@ export function registrationRouter(ctx: AuthContext, registrations: Registration
     });
     return router;
   }
-
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: settings.requestsPerMinutePerIp,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ error: 'rate_limited', error_description: 'Too many registrations from this address; try again later.' });
-    },
-  });
 
   const present = (client: Client, metadata: RegisteredMetadata | null, extra: Record<string, unknown> = {}) => ({
     client_id: client.clientId,
@@ -49,9 +40,13 @@ export function registrationRouter(ctx: AuthContext, registrations: Registration
     ...extra,
   });
 
-  router.post('/oidc/register', limiter, noStore, json, async (req, res) => {
-    const { client, metadata, registrationAccessToken } = await registrations.register(req.body);
-    res.status(201).json(present(client, metadata, { registration_access_token: registrationAccessToken }));
+  router.post('/oidc/register', noStore, json, async (req, res) => {
+    const outcome = await registrations.registerWithinLimit(req.body, requestInfo(req), settings.requestsPerMinutePerIp);
+    if ('retryAfterSeconds' in outcome) {
+      res.status(429).set('Retry-After', String(outcome.retryAfterSeconds));
+      return void res.json({ error: 'rate_limited', error_description: 'Too many registrations from this address; try again later.' });
+    }
+    res.status(201).json(present(outcome.client, outcome.metadata, { registration_access_token: outcome.registrationAccessToken }));
   });
 
   /** RFC 7592 §2: the registration access token, for this client only. */

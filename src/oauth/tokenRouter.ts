@@ -2,19 +2,18 @@
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { corsForClient, corsPreflight } from '../http/cors.js';
 import type { AuthContext } from '../context.js';
-import { OAuthError } from '../domain/errors.js';
+import { OAuthError, TooManyAttemptsError } from '../domain/errors.js';
 import { noStore } from '../http/security.js';
 import { authenticateClient, InvalidClientError, type PresentedCredentials } from '../services/clientAuthentication.js';
-import type { IssuedTokens, TokenService } from '../services/tokenService.js';
-import type { Client } from '../domain/clients.js';
-import { TOKEN_EXCHANGE_TYPES, type RequestInfo } from '../domain/logEvents.js';
+import type { TokenService } from '../services/tokenService.js';
+import { isPublicClient } from '../domain/clients.js';
+import { tokenExchangeEvents } from '../domain/logEvents.js';
 import { requestInfo } from '../services/auditLog.js';
-import { PASSWORD_REALM_GRANT, type PasswordGrantService } from '../services/passwordGrantService.js';
+import type { GrantHandler } from '../services/grantHandlers.js';
+import type { IntrospectionService } from '../services/introspectionService.js';
 import { sendJson } from '../http/responses.js';
 
-export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', 'client_credentials', 'password', PASSWORD_REALM_GRANT] as const;
-
-export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: PasswordGrantService, log: (err: unknown) => void): Router {
+export function tokenRouter(ctx: AuthContext, tokens: TokenService, handlers: ReadonlyMap<string, GrantHandler>, introspection: IntrospectionService, log: (err: unknown) => void): Router {
   const router = express.Router();
 
   router.post(
@@ -28,13 +27,17 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
       body.audience ??= ctx.options.defaultAudience ?? undefined;
       const credentials = readCredentials(req, body);
       await corsForNamedClient(req, res, credentials.clientId);
-      const client = await authenticateClient(ctx, credentials);
+      const client = await authenticateClient(ctx, credentials, requestInfo(req));
       const grantType = body.grant_type;
       if (!grantType) throw new OAuthError('invalid_request', 'Missing required parameter: grant_type.');
-      const [success, failure] = TOKEN_EXCHANGE_TYPES[grantType] ?? [null, null];
+      const handler = handlers.get(grantType);
+      if (!handler) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}.`);
+      // The one grant_types check: the handlers trust that the client holds the grant it asks for.
+      if (!(client.grantTypes as string[]).includes(grantType)) throw new OAuthError('unauthorized_client', `The client is not allowed to use the ${grantType} grant.`);
+      const [success, failure] = tokenExchangeEvents(grantType) ?? [null, null];
       const logFields = { clientId: client.clientId, clientName: client.name, audience: body.audience ?? null };
       try {
-        const { response, userId } = await exchange(grantType, client, body, requestInfo(req));
+        const { response, userId } = await handler(client, body, requestInfo(req));
         if (success) await ctx.audit.record(success, { ...logFields, scope: response.scope, userId }, requestInfo(req));
         sendJson(res, 200, response);
       } catch (err) {
@@ -44,32 +47,26 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
     },
   );
 
-  async function exchange(grantType: string, client: Client, body: Record<string, string | undefined>, request: RequestInfo): Promise<IssuedTokens> {
-    switch (grantType) {
-      case 'authorization_code':
-        return tokens.exchangeCode(client, { code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
-      case 'refresh_token':
-        return tokens.refreshTokens.refresh(client, { refreshToken: body.refresh_token, scope: body.scope });
-      case 'password':
-      case PASSWORD_REALM_GRANT:
-        return passwords.exchange(client, grantType, body, request);
-      case 'client_credentials':
-        return tokens.clientCredentials(client, { audience: body.audience, scope: body.scope });
-      default:
-        throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grantType}.`);
-    }
-  }
-
   // RFC 7009: a client revokes its own refresh token (and with it the token's family). The answer is
   // 200 whether or not the token existed, so that it tells nothing about other clients' tokens.
   router.post('/oauth/revoke', noStore, express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }), async (req, res) => {
     const body = readBody(req);
     const credentials = readCredentials(req, body);
     await corsForNamedClient(req, res, credentials.clientId);
-    const client = await authenticateClient(ctx, credentials);
+    const client = await authenticateClient(ctx, credentials, requestInfo(req));
     if (!body.token) throw new OAuthError('invalid_request', 'Missing required parameter: token.');
-    await tokens.refreshTokens.revoke(client, body.token);
+    // An access token (RFC 7009 §2), or else a refresh token and with it its family.
+    if (!(await introspection.revokeAccessToken(client, body.token))) await tokens.refreshTokens.revoke(client, body.token);
     res.status(200).end();
+  });
+
+  // RFC 7662, for resource servers: confidential clients only, since the answer describes a user's token.
+  router.post('/oauth/introspect', noStore, express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }), async (req, res) => {
+    const body = readBody(req);
+    const client = await authenticateClient(ctx, readCredentials(req, body), requestInfo(req));
+    if (isPublicClient(client)) throw new InvalidClientError('Public clients cannot introspect tokens.', false);
+    if (!body.token) throw new OAuthError('invalid_request', 'Missing required parameter: token.');
+    sendJson(res, 200, await introspection.introspect(client, body.token));
   });
 
   // Before authentication, so that a single-page app can read the error too.
@@ -78,7 +75,7 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
   }
 
   router.options(['/oauth/token', '/oauth/revoke'], corsPreflight((origin) => ctx.repos.clients.anyAllowsOrigin(origin), ['POST']));
-  router.all(['/oauth/token', '/oauth/revoke'], (_req, res) => {
+  router.all(['/oauth/token', '/oauth/revoke', '/oauth/introspect'], (_req, res) => {
     res.status(405).set('Allow', 'POST').json({ error: 'invalid_request', error_description: 'This endpoint accepts POST only.' });
   });
 
@@ -93,9 +90,10 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, passwords: P
       oauth = new OAuthError('server_error', 'The server could not complete the request.', 500);
     }
     if (err instanceof InvalidClientError && err.usedBasic) res.set('WWW-Authenticate', 'Basic realm="token", charset="UTF-8"');
+    if (err instanceof TooManyAttemptsError) res.set('Retry-After', String(err.retryAfterSeconds));
     sendJson(res, oauth.status, { error: oauth.code, error_description: oauth.description });
   };
-  router.use(['/oauth/token', '/oauth/revoke'], errors);
+  router.use(['/oauth/token', '/oauth/revoke', '/oauth/introspect'], errors);
   return router;
 }
 

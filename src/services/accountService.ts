@@ -1,7 +1,8 @@
 /** What a signed-in person sees of their own grants, and revoking them ("Authorized applications"). */
 import type { AuthContext } from '../context.js';
 import { OIDC_SCOPE_DESCRIPTIONS } from '../domain/scopeCatalog.js';
-import { userinfoAudience } from './authorizeService.js';
+import { userinfoAudience } from '../domain/claims.js';
+import { USERINFO_TOKEN_LIFETIME } from './userTokens.js';
 
 export interface AuthorizedApp {
   grantId: string;
@@ -11,6 +12,8 @@ export interface AuthorizedApp {
   apiName: string;
   scopes: { value: string; description: string }[];
   grantedAt: Date;
+  /** How long an access token the app already holds may still work elsewhere after a revocation. */
+  accessTokenMinutes: number;
 }
 
 export class AccountService {
@@ -33,8 +36,9 @@ export class AccountService {
         apiName: api?.name ?? 'Your account',
         scopes: grant.scopes
           .filter((s) => s !== 'openid')
-          .map((value) => ({ value, description: OIDC_SCOPE_DESCRIPTIONS[value] ?? descriptions.get(value) ?? value })),
+          .map((value) => ({ value, description: OIDC_SCOPE_DESCRIPTIONS.get(value) ?? descriptions.get(value) ?? value })),
         grantedAt: new Date(grant.createdAt),
+        accessTokenMinutes: Math.ceil((api?.tokenLifetime ?? USERINFO_TOKEN_LIFETIME) / 60),
       });
     }
     return apps;

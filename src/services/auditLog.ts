@@ -2,12 +2,15 @@
  * Writing the audit log. Events are buffered and written in batches (one insert for many events,
  * off the request's path); anything that reads the log flushes first, so a reader in this process
  * always sees every event recorded before it. An event that cannot be written is reported on stderr
- * and does not fail the user's request: the log records what happened, it does not decide it.
- * Secrets never go in.
+ * and does not fail the user's request: the log records what happened, it does not decide it (the
+ * abuse limits keep their own counters). Every field is bounded to its column, so no input can make
+ * a write fail, and a batch the database refuses is written again event by event, so one bad event
+ * never takes others with it. Secrets never go in.
  */
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { LOG_TYPES, type LogEvent, type LogType, type RequestInfo } from '../domain/logEvents.js';
+import { boundLogEvent } from '../domain/logEventBounds.js';
 import type { LogsRepository } from '../store/logsRepository.js';
 
 export type LogFields = Partial<Omit<LogEvent, 'logId' | 'date' | 'type'>>;
@@ -34,7 +37,7 @@ export class AuditLog {
 
   async record(type: LogType, fields: LogFields, request?: RequestInfo): Promise<void> {
     const now = Date.now();
-    this.buffer.push({
+    this.buffer.push(boundLogEvent({
       logId: newLogId(now),
       date: now,
       type,
@@ -49,7 +52,7 @@ export class AuditLog {
       audience: fields.audience ?? null,
       scope: fields.scope ?? null,
       details: fields.details ?? {},
-    });
+    }));
     if (this.buffer.length >= MAX_BUFFERED) await this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
   }
@@ -63,10 +66,20 @@ export class AuditLog {
     this.writing = this.writing.then(async () => {
       try {
         await this.logs.insert(batch);
-      } catch (err) {
-        console.error(`[auth-server] could not write ${batch.length} audit log event(s)`, err);
+      } catch {
+        await this.insertOneByOne(batch);
       }
     });
     return this.writing;
+  }
+
+  private async insertOneByOne(batch: LogEvent[]): Promise<void> {
+    for (const event of batch) {
+      try {
+        await this.logs.insert([event]);
+      } catch (err) {
+        console.error(`[auth-server] could not write audit log event ${event.logId} (${event.type})`, err);
+      }
+    }
   }
 }

@@ -2,7 +2,9 @@
 import type { AuthContext } from '../context.js';
 import { isPublicClient, type Client } from '../domain/clients.js';
 import { timingSafeEqualStrings } from '../domain/constantTime.js';
-import { OAuthError } from '../domain/errors.js';
+import { OAuthError, TooManyAttemptsError } from '../domain/errors.js';
+import type { RequestInfo } from '../domain/logEvents.js';
+import type { LimitCheck } from './rateLimiter.js';
 
 export interface PresentedCredentials {
   clientId: string | undefined;
@@ -19,16 +21,37 @@ export class InvalidClientError extends OAuthError {
   }
 }
 
-export async function authenticateClient(ctx: AuthContext, creds: PresentedCredentials): Promise<Client> {
+const TOO_MANY = 'Too many failed client authentications from this address; try again later.';
+
+/**
+ * `request` names the address the abuse limits count failures for: wrong secrets per client and
+ * address and per address, unknown client_ids per address. A refused attempt is answered (429)
+ * before the secret is compared.
+ */
+export async function authenticateClient(ctx: AuthContext, creds: PresentedCredentials, request?: RequestInfo): Promise<Client> {
   const usedBasic = creds.method === 'client_secret_basic';
   if (!creds.clientId) throw new InvalidClientError('Client authentication failed: no client_id.', usedBasic);
+  const ip = request?.ip ?? '';
+  const limits = ctx.options.abuseLimits;
+  const perAddress: LimitCheck = { key: { rule: 'client_auth_ip', identifier: '', ip, connection: '' }, rule: limits.failedClientAuthenticationsPerAddress };
   const client = await ctx.repos.clients.findById(creds.clientId);
-  if (!client) throw new InvalidClientError('Client authentication failed.', usedBasic);
+  if (!client) {
+    // Probing for client_ids is a failure of the address too.
+    await refuseIfLimited(ctx, [perAddress]);
+    await ctx.limiter.fail([perAddress]);
+    throw new InvalidClientError('Client authentication failed.', usedBasic);
+  }
   if (isPublicClient(client)) {
     if (creds.clientSecret !== undefined) throw new InvalidClientError('A public client has no secret to send.', usedBasic);
     return client;
   }
+  const checks: LimitCheck[] = [
+    { key: { rule: 'client_auth_client_ip', identifier: client.clientId, ip, connection: '' }, rule: limits.failedClientAuthenticationsPerClientAndAddress },
+    perAddress,
+  ];
+  await refuseIfLimited(ctx, checks);
   if (creds.clientSecret === undefined || !client.clientSecret || !timingSafeEqualStrings(creds.clientSecret, client.clientSecret)) {
+    await ctx.limiter.fail(checks);
     throw new InvalidClientError('Client authentication failed.', usedBasic);
   }
   // A registered client chose its method (RFC 7591 §2) and gets exactly that one. Clients made through
@@ -38,4 +61,9 @@ export async function authenticateClient(ctx: AuthContext, creds: PresentedCrede
     throw new InvalidClientError(`This client is registered for ${client.tokenEndpointAuthMethod}, not ${creds.method}.`, usedBasic);
   }
   return client;
+}
+
+async function refuseIfLimited(ctx: AuthContext, checks: LimitCheck[]): Promise<void> {
+  const refusal = await ctx.limiter.check(checks);
+  if (refusal) throw new TooManyAttemptsError(TOO_MANY, refusal.retryAfterSeconds);
 }

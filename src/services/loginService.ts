@@ -1,28 +1,22 @@
 /** Signing in with a database connection's email and password. */
 import type { AuthContext } from '../context.js';
 import { DEFAULT_CONNECTION_NAME, normalizeEmail, userSubject } from '../domain/users.js';
-import type { SessionUser } from './authorizeService.js';
+import type { SessionUser } from '../domain/claims.js';
 import type { RequestInfo } from '../domain/logEvents.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
 /** Why a login failed: the login page shows the message, the password grant maps the reason to an OAuth error. */
 export type LoginFailure = 'missing_input' | 'wrong_credentials' | 'blocked' | 'too_many_attempts' | 'connection_not_enabled';
 
-export type LoginResult = { ok: true; user: SessionUser } | { ok: false; reason: LoginFailure; message: string };
+export type LoginResult =
+  | { ok: true; user: SessionUser }
+  | { ok: false; reason: LoginFailure; message: string; /** With too_many_attempts: when to try again. */ retryAfterSeconds?: number };
 
 export const WRONG_CREDENTIALS = 'Wrong email or password.';
 
-/** Checklist S26 (Auth0's brute-force protection): this many failures for one email from one IP block it. */
-export const MAX_FAILED_LOGINS = 10;
-export const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const minutes = (seconds: number) => `${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}`;
 
 export class LoginService {
-  /**
-   * The last sign-in under way for each email and address: the next one waits for it. Sent at once,
-   * a burst would otherwise pass the failure count together before any failure is logged.
-   */
-  private readonly attempts = new Map<string, Promise<unknown>>();
-
   constructor(private readonly ctx: AuthContext) {}
 
   /** `clientId` null: signing in to the account pages, not for an application. */
@@ -42,27 +36,42 @@ export class LoginService {
       return { ok: false, reason: 'connection_not_enabled', message: 'This application is not allowed to sign users in with this connection.' };
     }
     const email = normalizeEmail(emailInput);
-    return this.oneAtATime(`${email}\u0000${request.ip ?? ''}`, () => this.attempt(clientId, email, password, connection.id, connectionName, request));
-  }
-
-  private async attempt(clientId: string | null, email: string, password: string, connectionId: string, connectionName: string, request: RequestInfo): Promise<LoginResult> {
     const audit = { clientId, userName: email, connection: connectionName };
-    // Checked before the password, so a blocked address learns nothing from further guesses.
-    await this.ctx.audit.flush();
-    const recentFailures = await this.ctx.repos.logs.countSince({ user_name: email, ip: request.ip ?? '' }, ['fp', 'fu'], Date.now() - FAILED_LOGIN_WINDOW_MS);
-    if (recentFailures >= MAX_FAILED_LOGINS) {
-      return { ok: false, reason: 'too_many_attempts', message: 'Too many failed attempts: sign-in from this address is blocked for 15 minutes.' };
+    const ip = request.ip ?? '';
+    const limits = this.ctx.options.abuseLimits;
+    // Counted before the password is hashed (and given back if it was right): a refused attempt costs
+    // no hash, and a burst, on one instance or several, cannot pass a count not yet written.
+    const reservation = await this.ctx.limiter.reserve([
+      { key: { rule: 'login_account_ip', identifier: email, ip, connection: connectionName }, rule: limits.failedLoginsPerAccountAndAddress },
+      { key: { rule: 'login_ip', identifier: '', ip, connection: '' }, rule: limits.failedLoginsPerAddress },
+    ]);
+    if (reservation.blocked) {
+      const wait = minutes(reservation.retryAfterSeconds);
+      const message =
+        reservation.index === 0
+          ? `Too many failed attempts: sign-in to this account from this address is blocked; try again in ${wait}.`
+          : `Too many failed attempts from this address: sign-in is blocked; try again in ${wait}.`;
+      return { ok: false, reason: 'too_many_attempts', message, retryAfterSeconds: reservation.retryAfterSeconds };
     }
-    const user = await this.ctx.repos.users.findByEmail(connectionId, email);
+
+    const user = await this.ctx.repos.users.findByEmail(connection.id, email);
     // Verify against a dummy hash for unknown emails, so the response time does not reveal who exists.
     const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(this.ctx.options.passwordHashCost)));
     if (!user || !valid) {
       await this.ctx.audit.record(user ? 'fp' : 'fu', { ...audit, userId: user ? userSubject(user) : null, description: WRONG_CREDENTIALS }, request);
-      if (recentFailures + 1 === MAX_FAILED_LOGINS) {
-        await this.ctx.audit.record('limit_wc', { ...audit, description: `${MAX_FAILED_LOGINS} failed logins: blocked for 15 minutes from ${request.ip ?? 'an unknown address'}.` }, request);
+      const rule = limits.failedLoginsPerAccountAndAddress;
+      if (reservation.counts[0] === rule.limit) {
+        await this.ctx.audit.record(
+          'limit_wc',
+          { ...audit, description: `${rule.limit} failed logins: blocked for ${minutes(rule.windowSeconds)} from ${request.ip ?? 'an unknown address'}.` },
+          request,
+        );
       }
       return { ok: false, reason: 'wrong_credentials', message: WRONG_CREDENTIALS };
     }
+    // The right password ends the account's run of failures (as with Auth0) and is no failure of the address.
+    await reservation.reset(0);
+    await reservation.refundOne(1);
     if (user.blocked) {
       await this.ctx.audit.record('f', { ...audit, userId: userSubject(user), description: 'user is blocked' }, request);
       return { ok: false, reason: 'blocked', message: 'This user is blocked. Contact the administrator.' };
@@ -84,20 +93,5 @@ export class LoginService {
         },
       },
     };
-  }
-
-  /** Runs task after the previous one for this key has settled (a per-key queue). */
-  private oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.attempts.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.attempts.set(key, settled);
-    void settled.then(() => {
-      if (this.attempts.get(key) === settled) this.attempts.delete(key);
-    });
-    return run;
   }
 }

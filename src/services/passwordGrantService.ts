@@ -4,13 +4,13 @@
  * their password to the client, which the seeds treat as full consent: no dialog, no grant recorded.
  */
 import type { AuthContext } from '../context.js';
-import type { Client, GrantType } from '../domain/clients.js';
+import type { Client } from '../domain/clients.js';
 import type { RequestInfo } from '../domain/logEvents.js';
-import { OAuthError } from '../domain/errors.js';
+import { OAuthError, TooManyAttemptsError } from '../domain/errors.js';
 import { grantableScopes } from '../domain/scopeCatalog.js';
 import { parseScope } from '../domain/scopes.js';
 import { DEFAULT_CONNECTION_NAME } from '../domain/users.js';
-import { userinfoAudience } from './authorizeService.js';
+import { userinfoAudience } from '../domain/claims.js';
 import type { LoginService } from './loginService.js';
 import { refreshTokenAllowed, type RefreshTokenService } from './refreshTokenService.js';
 import { issueUserTokens, type IssuedTokens } from './userTokens.js';
@@ -33,9 +33,6 @@ export class PasswordGrantService {
   ) {}
 
   async exchange(client: Client, grantType: 'password' | typeof PASSWORD_REALM_GRANT, params: PasswordGrantParams, request?: RequestInfo): Promise<IssuedTokens> {
-    if (!client.grantTypes.includes(grantType as GrantType)) {
-      throw new OAuthError('unauthorized_client', `The client is not allowed to use the ${grantType} grant.`);
-    }
     if (!params.username || !params.password) throw new OAuthError('invalid_request', 'Missing required parameters: username and password.');
     let connection = DEFAULT_CONNECTION_NAME;
     if (grantType === PASSWORD_REALM_GRANT) {
@@ -55,13 +52,13 @@ export class PasswordGrantService {
     if (!result.ok) {
       if (result.reason === 'connection_not_enabled') throw new OAuthError('unauthorized_client', result.message);
       if (result.reason === 'blocked') throw new OAuthError('invalid_grant', 'user is blocked');
-      if (result.reason === 'too_many_attempts') throw new OAuthError('invalid_grant', result.message);
+      if (result.reason === 'too_many_attempts') throw new TooManyAttemptsError(result.message, result.retryAfterSeconds ?? 60);
       throw new OAuthError('invalid_grant', 'Wrong email or password.');
     }
     const { user } = result;
     const scopes = grantableScopes(requested, api, client);
     const audience = api?.identifier ?? userinfoAudience(this.ctx.options.issuer);
-    const response = await issueUserTokens(this.ctx, {
+    const { response } = await issueUserTokens(this.ctx, {
       client,
       userId: user.sub,
       audience,

@@ -41,7 +41,15 @@ export async function hashPassword(password: string, cost = DEFAULT_SCRYPT_COST)
   return `scrypt$${cost}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+let verificationsStarted = 0;
+
+/** Password verifications started in this process: what shows that a refused sign-in computed no hash. */
+export function passwordVerificationsStarted(): number {
+  return verificationsStarted;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  verificationsStarted += 1;
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });

@@ -55,9 +55,6 @@ export class RefreshTokenService {
   }
 
   async refresh(client: Client, params: { refreshToken?: string; scope?: string }): Promise<IssuedTokens> {
-    if (!client.grantTypes.includes('refresh_token')) {
-      throw new OAuthError('unauthorized_client', 'The client is not allowed to use the refresh_token grant.');
-    }
     if (!params.refreshToken) throw new OAuthError('invalid_request', 'Missing required parameter: refresh_token.');
     const invalid = (why: string) => new OAuthError('invalid_grant', why);
     const stored = await this.ctx.repos.refreshTokens.findByHash(sha256Hex(params.refreshToken));
@@ -77,7 +74,7 @@ export class RefreshTokenService {
     }
     const scopes = requested.length > 0 ? intersectScopes(stored.scopes, requested) : stored.scopes;
 
-    const response = await issueUserTokens(this.ctx, {
+    const { response } = await issueUserTokens(this.ctx, {
       client,
       userId: stored.userId,
       audience: stored.audience,

@@ -4,6 +4,7 @@ import type { Client } from '../domain/clients.js';
 import { timingSafeEqualStrings } from '../domain/constantTime.js';
 import { readRegistrationMetadata, type RegisteredMetadata } from '../domain/registrationMetadata.js';
 import { ClientService } from './clientService.js';
+import type { RequestInfo } from '../domain/logEvents.js';
 import { randomToken, sha256Hex } from './ids.js';
 import type { RegistryService } from './registryService.js';
 
@@ -19,6 +20,12 @@ function clientFields(metadata: RegisteredMetadata) {
   };
 }
 
+export interface Registered {
+  client: Client;
+  metadata: RegisteredMetadata;
+  registrationAccessToken: string;
+}
+
 export class RegistrationService {
   private readonly clients: ClientService;
 
@@ -29,8 +36,26 @@ export class RegistrationService {
     this.clients = new ClientService(ctx);
   }
 
+  /**
+   * Registers a client if the address has registered fewer than `perMinute` in the last minute. The
+   * registration is counted before it is made (so a burst cannot pass together) and given back when
+   * the request is refused, so invalid requests do not use up the budget.
+   */
+  async registerWithinLimit(body: unknown, request: RequestInfo, perMinute: number): Promise<Registered | { retryAfterSeconds: number }> {
+    const reservation = await this.ctx.limiter.reserve([
+      { key: { rule: 'registration_ip', identifier: '', ip: request.ip ?? '', connection: '' }, rule: { limit: perMinute, windowSeconds: 60 } },
+    ]);
+    if (reservation.blocked) return { retryAfterSeconds: reservation.retryAfterSeconds };
+    try {
+      return await this.register(body);
+    } catch (err) {
+      await reservation.refund();
+      throw err;
+    }
+  }
+
   /** Registers a client, always third-party; returns it and its registration access token. */
-  async register(body: unknown): Promise<{ client: Client; metadata: RegisteredMetadata; registrationAccessToken: string }> {
+  async register(body: unknown): Promise<Registered> {
     const metadata = readRegistrationMetadata(body);
     const client = await this.registry.createClient({ ...clientFields(metadata), isDynamic: true });
     const registrationAccessToken = randomToken(32);

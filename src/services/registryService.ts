@@ -71,6 +71,32 @@ export class RegistryService {
   constructor(private readonly ctx: AuthContext) {}
 
   async createClient(input: NewClient): Promise<Client> {
+    const client = this.buildClient(input);
+    await this.ctx.db.transaction(async (trx) => {
+      await this.ctx.repos.clients.insert(client, trx);
+      // Auth0 enables every connection for a new application.
+      await this.ctx.repos.connections.enableClientOnAll(client.clientId, trx);
+    });
+    return client;
+  }
+
+  /**
+   * The client with this id, created from `input` when there is none. Safe when several instances
+   * seed at once: the insert does nothing on conflict, and everyone reads the one that won.
+   */
+  async ensureClient(input: NewClient & { clientId: string }): Promise<Client> {
+    const existing = await this.ctx.repos.clients.findById(input.clientId);
+    if (existing) return existing;
+    const client = this.buildClient(input);
+    await this.ctx.db.transaction(async (trx) => {
+      if (await this.ctx.repos.clients.insertIfAbsent(client, trx)) await this.ctx.repos.connections.enableClientOnAll(client.clientId, trx);
+    });
+    const stored = await this.ctx.repos.clients.findById(input.clientId);
+    if (!stored) throw new Error(`The client ${input.clientId} could not be stored.`);
+    return stored;
+  }
+
+  private buildClient(input: NewClient): Client {
     const authMethod = input.tokenEndpointAuthMethod ?? defaultAuthMethod(input.appType);
     const now = Date.now();
     const client: Client = {
@@ -99,17 +125,28 @@ export class RegistryService {
     const problems = clientRuleViolations(client);
     if (problems.length > 0) throw new ValidationError(problems);
     if (isPublicClient(client) && input.clientSecret) throw new ValidationError(['A public client has no secret.']);
-    await this.ctx.db.transaction(async (trx) => {
-      await this.ctx.repos.clients.insert(client, trx);
-      // Auth0 enables every connection for a new application.
-      await this.ctx.repos.connections.enableClientOnAll(client.clientId, trx);
-    });
     return client;
   }
 
   async createResourceServer(input: NewResourceServer): Promise<ResourceServer> {
+    const rs = this.buildResourceServer(input);
+    await this.ctx.repos.resourceServers.insert(rs);
+    return rs;
+  }
+
+  /** The API with this identifier, created from `input` when there is none; safe under concurrency. */
+  async ensureResourceServer(input: NewResourceServer): Promise<ResourceServer> {
+    const existing = await this.ctx.repos.resourceServers.findByIdentifier(input.identifier);
+    if (existing) return existing;
+    await this.ctx.repos.resourceServers.insertIfAbsent(this.buildResourceServer(input));
+    const stored = await this.ctx.repos.resourceServers.findByIdentifier(input.identifier);
+    if (!stored) throw new Error(`The API ${input.identifier} could not be stored.`);
+    return stored;
+  }
+
+  private buildResourceServer(input: NewResourceServer): ResourceServer {
     const now = Date.now();
-    const rs: ResourceServer = {
+    return {
       id: randomAlphanumeric(24),
       identifier: input.identifier,
       name: input.name,
@@ -122,28 +159,16 @@ export class RegistryService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.ctx.repos.resourceServers.insert(rs);
-    return rs;
   }
 
   /** The Management API is a system resource server of its own (identifier `{issuer}api/v2/`). */
   async ensureManagementApi(): Promise<ResourceServer> {
-    const identifier = managementAudience(this.ctx.options.issuer);
-    const existing = await this.ctx.repos.resourceServers.findByIdentifier(identifier);
-    if (existing) return existing;
-    try {
-      return await this.createResourceServer({
-        identifier,
-        name: 'Management API',
-        scopes: MANAGEMENT_SCOPES.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') })),
-        isSystem: true,
-      });
-    } catch (err) {
-      // Another instance starting at the same moment may have created it.
-      const raced = await this.ctx.repos.resourceServers.findByIdentifier(identifier);
-      if (raced) return raced;
-      throw err;
-    }
+    return this.ensureResourceServer({
+      identifier: managementAudience(this.ctx.options.issuer),
+      name: 'Management API',
+      scopes: MANAGEMENT_SCOPES.map((value) => ({ value, description: value.replace(':', ' ').replace(/_/g, ' ') })),
+      isSystem: true,
+    });
   }
 
   /**
@@ -161,20 +186,13 @@ export class RegistryService {
       client = { ...client, clientSecret: input.clientSecret, updatedAt: Date.now() };
       await this.ctx.repos.clients.update(client);
     }
-    client ??= await this.createClient({
-      clientId: input.clientId,
-      clientSecret: input.clientSecret,
-      name: input.name ?? 'Management API client',
-      appType: 'non_interactive',
-      grantTypes: ['client_credentials'],
-    });
-    const grant = await this.ctx.repos.clientGrants.find(client.clientId, audience);
+    const fields = { clientSecret: input.clientSecret, name: input.name ?? 'Management API client', appType: 'non_interactive' as const, grantTypes: ['client_credentials' as const] };
+    client ??= input.clientId ? await this.ensureClient({ ...fields, clientId: input.clientId }) : await this.createClient(fields);
     const now = Date.now();
-    if (!grant) {
-      await this.ctx.repos.clientGrants.insert({ id: newId('cgr'), clientId: client.clientId, audience, scopes: MANAGEMENT_SCOPES, createdAt: now, updatedAt: now });
-    } else if (MANAGEMENT_SCOPES.some((s) => !grant.scopes.includes(s))) {
-      await this.ctx.repos.clientGrants.updateScopes(grant.id, MANAGEMENT_SCOPES, now);
-    }
+    await this.ctx.repos.clientGrants.insertIfAbsent({ id: newId('cgr'), clientId: client.clientId, audience, scopes: MANAGEMENT_SCOPES, createdAt: now, updatedAt: now });
+    const grant = await this.ctx.repos.clientGrants.find(client.clientId, audience);
+    if (!grant) throw new Error(`The management client grant for ${client.clientId} could not be stored.`);
+    if (MANAGEMENT_SCOPES.some((s) => !grant.scopes.includes(s))) await this.ctx.repos.clientGrants.updateScopes(grant.id, MANAGEMENT_SCOPES, now);
     return client;
   }
 
@@ -189,6 +207,24 @@ export class RegistryService {
   }
 
   async createUser(input: NewUser): Promise<User & { userId: string }> {
+    const user = await this.buildUser(input);
+    await this.ctx.repos.users.insert(user);
+    return { ...user, userId: userSubject(user) };
+  }
+
+  /** The user with this email in the connection, created when there is none; safe under concurrency. */
+  async ensureUser(input: NewUser): Promise<User & { userId: string }> {
+    const connection = await this.ctx.repos.connections.findByName(input.connection ?? DEFAULT_CONNECTION_NAME);
+    const find = async () => (connection ? this.ctx.repos.users.findByEmail(connection.id, normalizeEmail(input.email)) : null);
+    const existing = await find();
+    if (existing) return { ...existing, userId: userSubject(existing) };
+    await this.ctx.repos.users.insertIfAbsent(await this.buildUser(input));
+    const stored = await find();
+    if (!stored) throw new Error(`The user ${input.email} could not be stored.`);
+    return { ...stored, userId: userSubject(stored) };
+  }
+
+  private async buildUser(input: NewUser): Promise<User> {
     const connectionName = input.connection ?? DEFAULT_CONNECTION_NAME;
     const connection = await this.ctx.repos.connections.findByName(connectionName);
     if (!connection) throw new ValidationError([`The connection "${connectionName}" does not exist.`]);
@@ -211,7 +247,6 @@ export class RegistryService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.ctx.repos.users.insert(user);
-    return { ...user, userId: userSubject(user) };
+    return user;
   }
 }

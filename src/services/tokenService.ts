@@ -5,6 +5,7 @@ import { intersectScopes, parseScope } from '../domain/scopes.js';
 import { OAuthError } from '../domain/errors.js';
 import { verifyPkce } from '../domain/pkce.js';
 import { sha256Hex } from './ids.js';
+import type { AuthorizationCode } from '../store/codesRepository.js';
 import { refreshTokenAllowed, RefreshTokenService } from './refreshTokenService.js';
 import { issueUserTokens, type IssuedTokens } from './userTokens.js';
 
@@ -22,7 +23,8 @@ export class TokenService {
    * client grant, and only with the scopes of that grant.
    */
   async clientCredentials(client: Client, params: { audience?: string; scope?: string }): Promise<IssuedTokens> {
-    if (isPublicClient(client) || !client.grantTypes.includes('client_credentials')) {
+    // The token endpoint checked the grant type; a public client may never hold this one (clientRuleViolations).
+    if (isPublicClient(client)) {
       throw new OAuthError('unauthorized_client', 'The client is not allowed to use the client_credentials grant.');
     }
     if (!params.audience) throw new OAuthError('invalid_request', 'Missing required parameter: audience.');
@@ -50,9 +52,6 @@ export class TokenService {
   }
 
   async exchangeCode(client: Client, params: { code?: string; redirectUri?: string; codeVerifier?: string }): Promise<IssuedTokens> {
-    if (!client.grantTypes.includes('authorization_code')) {
-      throw new OAuthError('unauthorized_client', 'The client is not allowed to use the authorization_code grant.');
-    }
     if (!params.code) throw new OAuthError('invalid_request', 'Missing required parameter: code.');
     if (!params.redirectUri) throw new OAuthError('invalid_request', 'Missing required parameter: redirect_uri.');
     const codeHash = sha256Hex(params.code);
@@ -65,7 +64,8 @@ export class TokenService {
       if (!found || found.clientId !== client.clientId) throw invalid('Invalid authorization code.');
       if (found.consumedAt !== null) {
         // A replayed code means it leaked: what was issued from it is revoked (RFC 6749 §4.1.2).
-        await this.ctx.repos.refreshTokens.revokeIssuedFromCode(codeHash, now);
+        await this.ctx.repos.codes.markReplayed(codeHash, now);
+        await this.revokeIssuedFrom(found, now);
         throw invalid('The authorization code has already been used.');
       }
       throw invalid('The authorization code has expired.');
@@ -79,7 +79,7 @@ export class TokenService {
       throw invalid('code_verifier was sent, but the authorization request had no code_challenge.');
     }
 
-    const response = await issueUserTokens(this.ctx, {
+    const { response, accessToken } = await issueUserTokens(this.ctx, {
       client,
       userId: record.userId,
       audience: record.audience,
@@ -90,10 +90,21 @@ export class TokenService {
       grantId: record.grantId,
       gty: 'authorization_code',
     });
+    await this.ctx.repos.codes.recordIssuedAccessToken(codeHash, accessToken);
     if (refreshTokenAllowed(client, record.scopes)) {
       // Issued from this code (record.codeHash): a replay of the code revokes it.
       response.refresh_token = await this.refreshTokens.issue({ ...record, client });
     }
+    // Two exchanges at once: the other one marked the code replayed, maybe before our tokens existed.
+    if (await this.ctx.repos.codes.wasReplayed(codeHash)) {
+      await this.revokeIssuedFrom({ codeHash, issuedAccessToken: accessToken }, Date.now());
+      throw invalid('The authorization code was presented twice; everything issued from it is revoked.');
+    }
     return { response, userId: record.userId };
+  }
+
+  private async revokeIssuedFrom(code: Pick<AuthorizationCode, 'codeHash' | 'issuedAccessToken'>, at: number): Promise<void> {
+    await this.ctx.repos.refreshTokens.revokeIssuedFromCode(code.codeHash, at);
+    if (code.issuedAccessToken) await this.ctx.repos.revokedAccessTokens.revoke(code.issuedAccessToken.jti, code.issuedAccessToken.expiresAt);
   }
 }

@@ -1,4 +1,5 @@
 /** People in database connections: changes after creation, and deletion with what they granted. */
+import type { Knex } from 'knex';
 import type { AuthContext } from '../context.js';
 import { normalizeEmail, userSubject, type User } from '../domain/users.js';
 import { ConflictError } from './errors.js';
@@ -52,8 +53,23 @@ export class UserService {
     if (changes.nickname !== undefined) next.nickname = changes.nickname;
     if (changes.picture !== undefined) next.picture = changes.picture;
     if (changes.blocked !== undefined) next.blocked = changes.blocked;
-    await this.ctx.repos.users.update(next);
+    await this.ctx.db.transaction(async (trx) => {
+      await this.ctx.repos.users.update(next, trx);
+      if (next.blocked && !current.blocked) await this.endAccess(userSubject(next), trx);
+    });
     return next;
+  }
+
+  /**
+   * A blocked or deleted user gets nothing more: their sessions end on every instance, their refresh
+   * tokens stop, and no authorization in flight can be issued. Access tokens stop at our own
+   * endpoints and in introspection, which check the user (src/services/tokenStatus.ts).
+   */
+  private async endAccess(sub: string, trx: Knex): Promise<void> {
+    const now = Date.now();
+    await this.ctx.sessionStore.destroyForUser(sub, trx);
+    await this.ctx.repos.refreshTokens.revokeForUser(sub, now, trx);
+    await this.ctx.repos.transactions.endForUser(sub, now, trx);
   }
 
   /** The user, their grants and their refresh tokens, all or nothing. */
@@ -61,6 +77,7 @@ export class UserService {
     const user = await this.ctx.repos.users.findById(id);
     if (!user) return false;
     await this.ctx.db.transaction(async (trx) => {
+      await this.endAccess(userSubject(user), trx);
       await this.ctx.repos.grants.deleteForUser(userSubject(user), trx);
       await this.ctx.repos.refreshTokens.deleteForUser(userSubject(user), trx);
       await this.ctx.repos.users.delete(id, trx);

@@ -1,7 +1,7 @@
 /** The tokens a user-facing grant returns: an access token for the audience, and an ID token with openid. */
 import type { AuthContext } from '../context.js';
 import type { Client } from '../domain/clients.js';
-import { userinfoAudience } from './authorizeService.js';
+import { userinfoAudience } from '../domain/claims.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -39,14 +39,20 @@ export interface UserTokenInput {
   code?: string | null;
 }
 
-export async function issueUserTokens(ctx: AuthContext, input: UserTokenInput): Promise<TokenResponse> {
+/** The tokens, and the access token's id and expiry, so that a replayed code can revoke it. */
+export interface IssuedUserTokens {
+  response: TokenResponse;
+  accessToken: { jti: string; expiresAt: number };
+}
+
+export async function issueUserTokens(ctx: AuthContext, input: UserTokenInput): Promise<IssuedUserTokens> {
   const userinfo = userinfoAudience(ctx.options.issuer);
   const api = input.audience === userinfo ? null : await ctx.repos.resourceServers.findByIdentifier(input.audience);
   const withOpenId = input.scopes.includes('openid');
   // As Auth0 does: a token for an API that was asked with openid may also call /userinfo.
   const audience = api ? (withOpenId ? [api.identifier, userinfo] : api.identifier) : userinfo;
   const lifetime = api?.tokenLifetime ?? USERINFO_TOKEN_LIFETIME;
-  const { token: accessToken } = await ctx.signer.accessToken({
+  const { token: accessToken, jti } = await ctx.signer.accessToken({
     subject: input.userId,
     clientId: input.client.clientId,
     audience,
@@ -67,5 +73,5 @@ export async function issueUserTokens(ctx: AuthContext, input: UserTokenInput): 
       claims: input.claims,
     });
   }
-  return response;
+  return { response, accessToken: { jti, expiresAt: Date.now() + lifetime * 1000 } };
 }

@@ -59,6 +59,17 @@ export class ClientGrantsRepository {
     this.cache.written(trx);
   }
 
+  /** Inserts unless the client already has a grant for this audience: true when this call stored it. */
+  async insertIfAbsent(grant: ClientGrant): Promise<boolean> {
+    const inserted = (await this.db('client_grants')
+      .insert({ id: grant.id, client_id: grant.clientId, audience: grant.audience, scope: grant.scopes.join(' '), created_at: grant.createdAt, updated_at: grant.updatedAt })
+      .onConflict(['client_id', 'audience'])
+      .ignore()
+      .returning('id')) as unknown[];
+    this.cache.written();
+    return inserted.length > 0;
+  }
+
   async updateScopes(id: string, scopes: string[], at: number): Promise<void> {
     await this.db('client_grants').where({ id }).update({ scope: scopes.join(' '), updated_at: at });
     this.cache.written();

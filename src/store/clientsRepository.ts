@@ -90,6 +90,13 @@ export class ClientsRepository {
     this.cache.written(trx);
   }
 
+  /** Inserts unless a client with this id exists (another instance's seed): true when this call stored it. */
+  async insertIfAbsent(client: Client, trx: Knex = this.db): Promise<boolean> {
+    const inserted = (await trx('clients').insert(toRow(client)).onConflict('client_id').ignore().returning('client_id')) as unknown[];
+    this.cache.written(trx);
+    return inserted.length > 0;
+  }
+
   async update(client: Client, trx: Knex = this.db): Promise<void> {
     await trx('clients').where({ client_id: client.clientId }).update(toRow(client));
     this.cache.written(trx);

@@ -18,6 +18,8 @@ export interface AuthorizationCode {
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
+  /** The access token the exchange issued, so that a replay of the code can revoke it. */
+  issuedAccessToken?: { jti: string; expiresAt: number } | null;
 }
 
 function toCode(row: Row): AuthorizationCode {
@@ -37,6 +39,7 @@ function toCode(row: Row): AuthorizationCode {
     createdAt: num(row.created_at),
     expiresAt: num(row.expires_at),
     consumedAt: numOrNull(row.consumed_at),
+    issuedAccessToken: row.issued_jti ? { jti: String(row.issued_jti), expiresAt: num(row.issued_jti_expires_at) } : null,
   };
 }
 
@@ -81,6 +84,23 @@ export class CodesRepository {
       .returning('*')) as Row[];
     const row = rows[0];
     return row ? { ...toCode(row), consumedAt: null } : null;
+  }
+
+  /**
+   * A second exchange of a used code marks it. The exchange that won checks the mark after storing its
+   * refresh token, so whichever of the two writes comes last, the winner's tokens are revoked.
+   */
+  async markReplayed(codeHash: string, at: number): Promise<void> {
+    await this.db('authorization_codes').where({ code_hash: codeHash }).whereNull('replayed_at').update({ replayed_at: at });
+  }
+
+  async recordIssuedAccessToken(codeHash: string, token: { jti: string; expiresAt: number }): Promise<void> {
+    await this.db('authorization_codes').where({ code_hash: codeHash }).update({ issued_jti: token.jti, issued_jti_expires_at: token.expiresAt });
+  }
+
+  async wasReplayed(codeHash: string): Promise<boolean> {
+    const row = (await this.db('authorization_codes').where({ code_hash: codeHash }).first('replayed_at')) as Row | undefined;
+    return row?.replayed_at !== null && row?.replayed_at !== undefined;
   }
 
   async deleteExpired(before: number): Promise<number> {

@@ -73,6 +73,70 @@ export function openDatabase(config: Knex.Config): Knex {
   });
 }
 
+export function isPostgres(db: Knex): boolean {
+  return (db.client as { dialect?: string }).dialect === 'postgresql';
+}
+
+/** Our advisory locks' first key ("AU"); the second names the lock within the schema. */
+const LOCK_NAMESPACE = 0x4155;
+
+/**
+ * Runs `work` while holding a PostgreSQL advisory lock named `name` for this schema, so that instances
+ * starting at once take turns (Knex's own migration lock is a table, and that table is itself created
+ * by the first migration run: two instances on an empty database both try). The lock lives on one
+ * connection held for the duration; `work` uses the pool's others, so a pool of one skips the lock.
+ * SQLite needs none: one process writes at a time.
+ */
+export async function withAdvisoryLock<T>(db: Knex, name: string, work: () => Promise<T>): Promise<T> {
+  const poolMax = (db.client as { pool?: { max?: number } }).pool?.max ?? 2;
+  if (!isPostgres(db) || poolMax < 2) return work();
+  const connection: unknown = await db.client.acquireConnection();
+  const key = [LOCK_NAMESPACE, `consent-auth-server:${name}`] as const;
+  try {
+    await db.raw('select pg_advisory_lock(?, hashtext(? || current_schema()))', key).connection(connection);
+    try {
+      return await work();
+    } finally {
+      await db.raw('select pg_advisory_unlock(?, hashtext(? || current_schema()))', key).connection(connection);
+    }
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
+/**
+ * Like withAdvisoryLock, but only if no one else holds the lock: false (and nothing done) when another
+ * instance does. The lock is a transaction's, released at commit, so nothing can leak it.
+ */
+export async function withAdvisoryTryLock(db: Knex, name: string, work: (trx: Knex) => Promise<void>): Promise<boolean> {
+  if (!isPostgres(db)) {
+    await work(db);
+    return true;
+  }
+  return db.transaction(async (trx) => {
+    const result = (await trx.raw('select pg_try_advisory_xact_lock(?, hashtext(? || current_schema())) as locked', [LOCK_NAMESPACE, `consent-auth-server:${name}`])) as {
+      rows: { locked: boolean }[];
+    };
+    if (!result.rows[0]?.locked) return false;
+    await work(trx);
+    return true;
+  });
+}
+
+/** SQLite has no advisory lock: a start that lost the race to another process's migration tries again. */
+const SQLITE_MIGRATION_ATTEMPTS = 10;
+
 export async function migrateToLatest(db: Knex): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+  if (isPostgres(db)) return withAdvisoryLock(db, 'migrate', () => db.migrate.latest({ migrationSource }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.migrate.latest({ migrationSource });
+      return;
+    } catch (err) {
+      // Knex's lock table says another migration is under way, or it created a table first.
+      const raced = /already exists|Migration table is already locked|SQLITE_BUSY|database is locked/i.test(String(err));
+      if (!raced || attempt >= SQLITE_MIGRATION_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }

@@ -8,6 +8,8 @@ export interface UserGrant {
   clientId: string;
   audience: string;
   scopes: string[];
+  /** Scopes the user refused in the dialog: never asked again without prompt=consent, never in a token. */
+  rejectedScopes: string[];
   createdAt: number;
   updatedAt: number;
 }
@@ -19,8 +21,22 @@ function toGrant(row: Row): UserGrant {
     clientId: String(row.client_id),
     audience: String(row.audience),
     scopes: String(row.scope).split(' ').filter(Boolean),
+    rejectedScopes: String(row.rejected_scope ?? '').split(' ').filter(Boolean),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
+  };
+}
+
+function toRow(grant: UserGrant): Row {
+  return {
+    id: grant.id,
+    user_id: grant.userId,
+    client_id: grant.clientId,
+    audience: grant.audience,
+    scope: grant.scopes.join(' '),
+    rejected_scope: grant.rejectedScopes.join(' '),
+    created_at: grant.createdAt,
+    updated_at: grant.updatedAt,
   };
 }
 
@@ -48,19 +64,17 @@ export class GrantsRepository {
   }
 
   async insert(grant: UserGrant, trx: Knex = this.db): Promise<void> {
-    await trx('user_grants').insert({
-      id: grant.id,
-      user_id: grant.userId,
-      client_id: grant.clientId,
-      audience: grant.audience,
-      scope: grant.scopes.join(' '),
-      created_at: grant.createdAt,
-      updated_at: grant.updatedAt,
-    });
+    await trx('user_grants').insert(toRow(grant));
   }
 
-  async updateScopes(id: string, scopes: string[], at: number, trx: Knex = this.db): Promise<void> {
-    await trx('user_grants').where({ id }).update({ scope: scopes.join(' '), updated_at: at });
+  /** False when a grant for the same user, client and audience exists already (written concurrently). */
+  async insertIfAbsent(grant: UserGrant, trx: Knex = this.db): Promise<boolean> {
+    const inserted = (await trx('user_grants').insert(toRow(grant)).onConflict(['user_id', 'client_id', 'audience']).ignore().returning('id')) as unknown[];
+    return inserted.length === 1;
+  }
+
+  async updateScopes(id: string, scopes: { granted: string[]; rejected: string[] }, at: number, trx: Knex = this.db): Promise<void> {
+    await trx('user_grants').where({ id }).update({ scope: scopes.granted.join(' '), rejected_scope: scopes.rejected.join(' '), updated_at: at });
   }
 
   async delete(id: string, trx: Knex = this.db): Promise<boolean> {

@@ -69,9 +69,4 @@ export class LogsRepository {
     if (from) q.where('log_id', '>', from);
     return ((await q.orderBy('log_id', 'asc').limit(take)) as Row[]).map(toEvent);
   }
-
-  async countSince(filter: LogFilter, types: LogType[], since: number): Promise<number> {
-    const row = (await this.db('logs').where(filter).whereIn('type', types).where('date', '>=', since).count({ n: '*' }).first()) as Row | undefined;
-    return num(row?.n ?? 0);
-  }
 }

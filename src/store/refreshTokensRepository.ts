@@ -84,6 +84,19 @@ export class RefreshTokensRepository {
     return this.db('refresh_tokens').whereIn('family_id', families).whereNull('revoked_at').update({ revoked_at: at });
   }
 
+  async revokeForUser(userId: string, at: number, trx: Knex = this.db): Promise<number> {
+    return trx('refresh_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: at });
+  }
+
+  /** The user narrowed a grant: tokens carrying a scope it no longer holds stop working. */
+  async revokeBeyondGrant(grantId: string, granted: readonly string[], at: number, trx: Knex = this.db): Promise<number> {
+    const rows = (await trx('refresh_tokens').where({ grant_id: grantId }).whereNull('revoked_at').select('family_id', 'scope')) as Row[];
+    const keep = new Set(granted);
+    const families = [...new Set(rows.filter((row) => String(row.scope).split(' ').some((s) => s && !keep.has(s))).map((row) => String(row.family_id)))];
+    if (families.length === 0) return 0;
+    return trx('refresh_tokens').whereIn('family_id', families).whereNull('revoked_at').update({ revoked_at: at });
+  }
+
   async deleteForUser(userId: string, trx: Knex = this.db): Promise<number> {
     return trx('refresh_tokens').where({ user_id: userId }).delete();
   }

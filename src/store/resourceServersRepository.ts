@@ -49,9 +49,18 @@ export class ResourceServersRepository {
   }
 
   async insert(rs: ResourceServer): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await this.store(rs, false);
+  }
+
+  /** Inserts unless an API with this identifier exists (another instance's seed): true when this call stored it. */
+  async insertIfAbsent(rs: ResourceServer): Promise<boolean> {
+    return this.store(rs, true);
+  }
+
+  private async store(rs: ResourceServer, ifAbsent: boolean): Promise<boolean> {
+    return this.db.transaction(async (trx) => {
       this.cache.written(trx);
-      await trx('resource_servers').insert({
+      const insert = trx('resource_servers').insert({
         id: rs.id,
         identifier: rs.identifier,
         name: rs.name,
@@ -63,11 +72,18 @@ export class ResourceServersRepository {
         created_at: rs.createdAt,
         updated_at: rs.updatedAt,
       });
+      if (ifAbsent) {
+        const inserted = (await insert.onConflict('identifier').ignore().returning('id')) as unknown[];
+        if (inserted.length === 0) return false;
+      } else {
+        await insert;
+      }
       if (rs.scopes.length > 0) {
         await trx('resource_server_scopes').insert(
           rs.scopes.map((s, position) => ({ resource_server_id: rs.id, value: s.value, description: s.description, position })),
         );
       }
+      return true;
     });
   }
 

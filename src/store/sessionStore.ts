@@ -10,6 +10,12 @@ const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
+/** The subject a session holds, kept beside it so that a user's sessions can be found. */
+function sessionUser(sess: session.SessionData): string | null {
+  const user = (sess as { user?: { sub?: unknown } }).user;
+  return typeof user?.sub === 'string' ? user.sub : null;
+}
+
 /**
  * No touch(): the cookie is not rolling, so a session ends a fixed time after it was saved, and
  * reading it never costs a write.
@@ -37,7 +43,7 @@ export class KnexSessionStore extends session.Store {
 
   override set(sid: string, sess: session.SessionData, callback?: Callback): void {
     this.db('sessions')
-      .insert({ sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess) })
+      .insert({ sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess), user_id: sessionUser(sess) })
       .onConflict('sid')
       .merge()
       .then(() => callback?.())
@@ -50,6 +56,11 @@ export class KnexSessionStore extends session.Store {
       .delete()
       .then(() => callback?.())
       .catch((err: unknown) => callback?.(err));
+  }
+
+  /** Blocking or deleting a user signs them out everywhere: every session that holds them ends. */
+  async destroyForUser(userId: string, trx: Knex = this.db): Promise<number> {
+    return trx('sessions').where({ user_id: userId }).delete();
   }
 
   async deleteExpired(now = Date.now()): Promise<number> {

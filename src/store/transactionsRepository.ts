@@ -1,16 +1,17 @@
 import type { Knex } from 'knex';
 import type { AuthorizationRequest } from '../domain/authorizationRequest.js';
-import { bool, num, numOrNull, strOrNull, type Row } from './rows.js';
+import { TRANSACTION_STEPS, type TransactionState, type TransactionStepName } from '../domain/transactionStates.js';
+import { num, numOrNull, strOrNull, type Row } from './rows.js';
 
 /** A validated authorization request travelling through login and consent, bound to one session. */
 export interface AuthorizationTransaction {
   id: string;
   sessionId: string;
   request: AuthorizationRequest;
+  /** Who signed in for this request, once it is authenticated. */
   userId: string | null;
   authTime: number | null;
-  /** prompt=login or max_age: the user must sign in afresh within this transaction. */
-  loginRequired: boolean;
+  state: TransactionState;
   createdAt: number;
   expiresAt: number;
   consumedAt: number | null;
@@ -23,7 +24,7 @@ function toTransaction(row: Row): AuthorizationTransaction {
     request: JSON.parse(String(row.request)) as AuthorizationRequest,
     userId: strOrNull(row.user_id),
     authTime: numOrNull(row.auth_time),
-    loginRequired: bool(row.login_required),
+    state: String(row.state) as TransactionState,
     createdAt: num(row.created_at),
     expiresAt: num(row.expires_at),
     consumedAt: numOrNull(row.consumed_at),
@@ -41,7 +42,7 @@ export class TransactionsRepository {
       request: JSON.stringify(tx.request),
       user_id: tx.userId,
       auth_time: tx.authTime,
-      login_required: tx.loginRequired,
+      state: tx.state,
       created_at: tx.createdAt,
       expires_at: tx.expiresAt,
       consumed_at: tx.consumedAt,
@@ -53,23 +54,33 @@ export class TransactionsRepository {
     return row ? toTransaction(row) : null;
   }
 
-  async recordLogin(id: string, userId: string, authTime: number): Promise<void> {
-    await this.db('authorization_transactions').where({ id }).update({ user_id: userId, auth_time: authTime, login_required: false });
-  }
-
   /** Login regenerates the session id; the session's open transactions follow it. */
   async moveSession(fromSessionId: string, toSessionId: string): Promise<void> {
     await this.db('authorization_transactions').where({ session_id: fromSessionId }).update({ session_id: toSessionId });
   }
 
-  /** Marks the transaction used. True only for the single caller that won; a replay gets false. */
-  async consume(id: string, at: number, trx: Knex = this.db): Promise<boolean> {
+  /**
+   * Applies a step of the flow (src/domain/transactionStates.ts) as one conditional UPDATE: true only
+   * when the transaction was in a state the step may start from, unexpired, for the single caller that
+   * won; a replay or a skipped step gets false and changes nothing.
+   */
+  async step(id: string, name: TransactionStepName, at: number, trx: Knex = this.db, user?: { userId: string | null; authTime: number | null }): Promise<boolean> {
+    const step = TRANSACTION_STEPS[name];
     const updated = await trx('authorization_transactions')
       .where({ id })
-      .whereNull('consumed_at')
+      .whereIn('state', step.from)
       .where('expires_at', '>', at)
-      .update({ consumed_at: at });
+      .update({
+        state: step.to,
+        ...(step.to === 'issued' ? { consumed_at: at } : {}),
+        ...(user ? { user_id: user.userId, auth_time: user.authTime } : {}),
+      });
     return updated === 1;
+  }
+
+  /** A blocked or deleted user's requests in flight end here: none of them can be issued any more. */
+  async endForUser(userId: string, at: number, trx: Knex = this.db): Promise<number> {
+    return trx('authorization_transactions').where({ user_id: userId }).whereNot('state', 'issued').update({ state: 'issued', consumed_at: at });
   }
 
   async deleteExpired(before: number): Promise<number> {

@@ -55,15 +55,21 @@ export class UsersRepository {
     await this.db('users').insert(toRow(user));
   }
 
+  /** Inserts unless the connection already has this email: true when this call stored it. */
+  async insertIfAbsent(user: User): Promise<boolean> {
+    const inserted = (await this.db('users').insert(toRow(user)).onConflict(['connection_id', 'email']).ignore().returning('id')) as unknown[];
+    return inserted.length > 0;
+  }
+
   async search(filter: { email?: string; connectionId?: string }, page: PageRequest): Promise<{ items: User[]; total: number }> {
     const { rows, total } = await pagedRows(this.db, 'users', { email: filter.email, connection_id: filter.connectionId }, page);
     return { items: rows.map(toUser), total };
   }
 
   /** Everything but the login counters, which recordLogin keeps. */
-  async update(user: User): Promise<void> {
+  async update(user: User, trx: Knex = this.db): Promise<void> {
     const { last_login: _lastLogin, logins_count: _loginsCount, ...changes } = toRow(user);
-    await this.db('users').where({ id: user.id }).update(changes);
+    await trx('users').where({ id: user.id }).update(changes);
   }
 
   async delete(id: string, trx: Knex = this.db): Promise<boolean> {

@@ -2,8 +2,9 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { KeyStore } from './keyStore.js';
 
-export async function verifyAccessToken(keys: KeyStore, token: string, issuer: string, audience: string): Promise<JWTPayload> {
-  const { payload } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer, audience, algorithms: ['RS256'], typ: 'at+jwt' });
+/** `audience` undefined: any audience (introspection answers for every API). */
+export async function verifyAccessToken(keys: KeyStore, token: string, issuer: string, audience?: string): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer, ...(audience ? { audience } : {}), algorithms: ['RS256'], typ: 'at+jwt' });
   return payload;
 }
 

@@ -40,6 +40,8 @@ export class TokenSigner {
       azp: input.clientId,
       client_id: input.clientId,
       ...(input.gty ? { gty: input.gty } : {}),
+      // The grant it was issued under, so that our endpoints and introspection see the grant revoked.
+      ...(input.grantId ? { grant_id: input.grantId } : {}),
     })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)

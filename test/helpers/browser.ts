@@ -25,7 +25,11 @@ export class TestBrowser {
   readonly cookies = new Map<string, string>();
   readonly history: { url: string; status: number }[] = [];
 
-  constructor(private readonly origin: string) {}
+  /** `headers` go with every request (e.g. X-Forwarded-For, to sign in from another address). */
+  constructor(
+    private readonly origin: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -52,7 +56,7 @@ export class TestBrowser {
         method,
         body,
         redirect: 'manual',
-        headers: { cookie: this.cookieHeader(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        headers: { ...this.headers, cookie: this.cookieHeader(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
       });
       this.remember(res.headers);
       this.history.push({ url: current, status: res.status });

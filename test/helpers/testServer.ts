@@ -29,7 +29,8 @@ export function postgresUrl(): string {
   return process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
 
-async function testDatabase(): Promise<{ config: Knex.Config; cleanup: () => Promise<void> }> {
+/** A fresh database: its own SQLite file, or its own PostgreSQL schema. */
+export async function testDatabase(): Promise<{ config: Knex.Config; cleanup: () => Promise<void> }> {
   if (usingPostgres()) {
     const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
     const admin = knexFactory({ client: 'pg', connection: postgresUrl() });

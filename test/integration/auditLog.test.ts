@@ -78,7 +78,8 @@ test('S26: ten failures for one email from one address block it, even with the r
   let page = expectPage(await browser.request(flow.url.toString()));
   for (let i = 0; i < 10; i++) page = expectPage(await browser.submit(page, { email: 'victim@example.com', password: `guess-${i}-wrong` }));
   const blocked = expectPage(await browser.submit(page, { email: 'victim@example.com', password: 'victim-password-1' }));
-  expect(blocked.status).toBe(401);
+  expect(blocked.status).toBe(429);
+  expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   expect(textOf(blocked.html)).toMatch(/Too many failed attempts/);
   expect(await logsOf(`type:"limit_wc" AND user_name:"victim@example.com"`)).toHaveLength(1);
   // Another account from the same address is unaffected.

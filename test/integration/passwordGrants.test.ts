@@ -109,5 +109,5 @@ test('S26: twenty-five wrong passwords sent at once: ten are tried, the rest are
   await server.auth.context.audit.flush();
   expect(await server.auth.context.db('logs').where({ user_name: email, type: 'fp' })).toHaveLength(10);
   expect(await server.auth.context.db('logs').where({ user_name: email, type: 'limit_wc' })).toHaveLength(1);
-  expect(await attempt('burst-victim-password-1')).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/Too many failed attempts/) });
+  expect(await attempt('burst-victim-password-1')).toMatchObject({ error: 'too_many_attempts', error_description: expect.stringMatching(/Too many failed attempts/) });
 });

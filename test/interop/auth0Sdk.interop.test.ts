@@ -54,7 +54,7 @@ describe('auth0 ManagementClient (auth0@7) with only domain, clientId and client
     // A grant as the consent dialog records it, so the grants list has something of Alice's to return.
     holder = await createClient(world.admin, { name: 'Grant holder', app_type: 'regular_web', callbacks: ['https://holder.example/cb'] });
     const now = Date.now();
-    await world.server.auth.context.repos.grants.insert({ id: newId('cgr'), userId: world.userId, clientId: holder.client_id, audience: API, scopes: ['read:posts'], createdAt: now, updatedAt: now });
+    await world.server.auth.context.repos.grants.insert({ id: newId('cgr'), userId: world.userId, clientId: holder.client_id, audience: API, scopes: ['read:posts'], rejectedScopes: [], createdAt: now, updatedAt: now });
     sdk = await run('management.mjs', { clientId: MANAGEMENT_CLIENT.clientId, clientSecret: MANAGEMENT_CLIENT.clientSecret, userId: world.userId });
   }, 60_000);
 

@@ -21,6 +21,8 @@ function ctx(over: Partial<Omit<ConsentContext, 'prompt'>> & { grant?: keyof typ
     api: { allowSkipConsent: true },
     requestedScopes: REQUESTED,
     grantedScopes: GRANTS[over.grant ?? 'none'],
+    rejectedScopes: [],
+    grantExists: (over.grant ?? 'none') !== 'none',
     ...rest,
     prompt: new Set(over.prompt ?? []),
   };
@@ -28,14 +30,14 @@ function ctx(over: Partial<Omit<ConsentContext, 'prompt'>> & { grant?: keyof typ
 
 describe('consent policy: hand-written cases from the seeds', () => {
   test.each([
-    ['third-party, no grant', ctx({ client: { isFirstParty: false } }), 'ask', ['third_party_client']],
+    ['third-party, no grant', ctx({ client: { isFirstParty: false } }), 'ask', ['third_party_not_approved', 'third_party_client']],
     ['third-party, covering grant', ctx({ client: { isFirstParty: false }, grant: 'covering' }), 'skip', []],
     ['first-party, real host, API allows skipping', ctx({}), 'skip', []],
     ['first-party, localhost', ctx({ redirectUri: HOSTS.localhost }), 'ask', ['non_verifiable_redirect_uri']],
     ['first-party, API forbids skipping', ctx({ api: { allowSkipConsent: false } }), 'ask', ['api_does_not_allow_skipping']],
     ['first-party, covering grant, prompt=consent', ctx({ grant: 'covering', prompt: ['consent'] }), 'ask', ['prompt_consent']],
     ['third-party on localhost, API forbids', ctx({ client: { isFirstParty: false }, redirectUri: HOSTS.localhost, api: { allowSkipConsent: false } }), 'ask',
-      ['third_party_client', 'non_verifiable_redirect_uri', 'api_does_not_allow_skipping']],
+      ['third_party_not_approved', 'third_party_client', 'non_verifiable_redirect_uri', 'api_does_not_allow_skipping']],
   ])('S15/S16: %s → %s', (_name, context, kind, reasons) => {
     const decision = decideConsent(context);
     expect(decision.kind).toBe(kind);
@@ -58,6 +60,20 @@ describe('consent policy: hand-written cases from the seeds', () => {
   test('prompt=consent asks for every requested scope, even those granted before', () => {
     const decision = decideConsent(ctx({ grant: 'partial', prompt: ['consent'] }));
     expect(decision).toMatchObject({ kind: 'ask', scopesToAsk: REQUESTED, previouslyGranted: ['openid', 'read:posts'] });
+  });
+
+  test('a third-party app the user never approved asks even for a request with no scope; once approved, it does not', () => {
+    const none = { ...ctx({ client: { isFirstParty: false } }), requestedScopes: [] };
+    const decision = decideConsent(none);
+    expect(decision).toMatchObject({ kind: 'ask', scopesToAsk: [] });
+    if (decision.kind === 'ask') expect(decision.reasons.map((r) => r.name)).toEqual(['third_party_not_approved']);
+    expect(decideConsent({ ...none, grantExists: true }).kind).toBe('skip');
+  });
+
+  test('a refused scope is not asked again, until prompt=consent', () => {
+    const refused = { ...ctx({ client: { isFirstParty: false }, grant: 'partial' }), rejectedScopes: ['write:posts'] };
+    expect(decideConsent(refused).kind).toBe('skip');
+    expect(decideConsent({ ...refused, prompt: new Set(['consent']) })).toMatchObject({ kind: 'ask', scopesToAsk: REQUESTED });
   });
 
   test('every check names its reason and its prompt=none error', () => {

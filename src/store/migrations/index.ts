@@ -9,6 +9,9 @@ import * as refreshTokens from './20261122020000_refresh_tokens.js';
 import * as clientRegistrations from './20261122030000_client_registrations.js';
 import * as logs from './20261122040000_logs.js';
 import * as registryVersion from './20261122050000_registry_version.js';
+import * as rateLimits from './20261123100000_rate_limits.js';
+import * as consentState from './20261123090000_consent_state.js';
+import * as sweepIndexes from './20261123110000_sweep_indexes.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -22,6 +25,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122030000_client_registrations': clientRegistrations,
   '20261122040000_logs': logs,
   '20261122050000_registry_version': registryVersion,
+  '20261123100000_rate_limits': rateLimits,
+  '20261123090000_consent_state': consentState,
+  '20261123110000_sweep_indexes': sweepIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

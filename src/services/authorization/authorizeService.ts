@@ -1,0 +1,175 @@
+/**
+ * The authorization endpoint as a list of named steps over one transaction record:
+ *
+ *   /authorize          trustClient → validateRequest → resolveApi → checkLogin → checkConsent → issue
+ *   /u/login (POST)     signedIn: the transaction becomes `authenticated`
+ *   /authorize/resume   requireSignIn → checkConsent → issue
+ *   /u/consent          ConsentService: page, accept, decline, switchAccount
+ *
+ * Errors before the redirect URI is trusted become a page; after it, they go to the client.
+ */
+import type { AuthContext } from '../../context.js';
+import { checkRedirectUri, readClientId, validateAuthorizationRequest, type ErrorDestination, type RawParams } from '../../domain/authorizationRequest.js';
+import type { SessionUser } from '../../domain/claims.js';
+import type { Client } from '../../domain/clients.js';
+import { OAuthError, UntrustedRequestError } from '../../domain/errors.js';
+import type { RequestInfo } from '../../domain/logEvents.js';
+import { decideLogin } from '../../domain/loginPolicy.js';
+import type { ResourceServer } from '../../domain/resourceServers.js';
+import { grantableScopes } from '../../domain/scopeCatalog.js';
+import { missingScopes } from '../../domain/scopes.js';
+import type { AuthorizationTransaction } from '../../store/transactionsRepository.js';
+import { randomToken } from '../ids.js';
+import { isActiveSubject } from './activeUsers.js';
+import { consentDecision } from './consentService.js';
+import { Issuance } from './issuance.js';
+import { expiredRequest, TRANSACTION_LIFETIME_MS, type AuthorizeOutcome } from './outcomes.js';
+import { TransactionGate } from './transactionGate.js';
+
+export class AuthorizeService {
+  private readonly issuance: Issuance;
+
+  constructor(
+    private readonly ctx: AuthContext,
+    private readonly gate: TransactionGate,
+  ) {
+    this.issuance = new Issuance(ctx);
+  }
+
+  async start(params: RawParams, sessionId: string, user: SessionUser | null, origin?: RequestInfo): Promise<AuthorizeOutcome> {
+    let trusted: { client: Client; dest: ErrorDestination };
+    try {
+      trusted = await this.trustClient(params);
+    } catch (err) {
+      if (err instanceof UntrustedRequestError) return { kind: 'error_page', title: err.title, description: err.description };
+      throw err;
+    }
+    const { client, dest } = trusted;
+    return this.reportingTo(dest, async () => {
+      const tx = this.newTransaction(this.validateRequest(params, client, dest), sessionId);
+      const api = await this.resolveApi(tx, client);
+      if (await this.checkLogin(tx, user)) {
+        await this.ctx.repos.transactions.insert(tx);
+        return { kind: 'login', transactionId: tx.id };
+      }
+      const signedIn = user as SessionUser;
+      Object.assign(tx, { state: 'authenticated', userId: signedIn.sub, authTime: signedIn.authTime });
+      // A returning user who needs no page: the transaction is only stored if the dialog is shown.
+      return this.checkConsentAndIssue(tx, client, api, signedIn, origin, false);
+    });
+  }
+
+  /** After a sign-in elsewhere (our login page, or the host's): the transaction continues. */
+  async resume(transactionId: unknown, sessionId: string, user: SessionUser | null, origin?: RequestInfo): Promise<AuthorizeOutcome> {
+    const tx = await this.gate.load(transactionId, sessionId);
+    if (!(await this.requireSignIn(tx, user))) return { kind: 'login', transactionId: tx.id };
+    const client = await this.ctx.repos.clients.findById(tx.request.clientId);
+    if (!client) return { kind: 'error_page', title: 'Unknown application', description: 'The application no longer exists.' };
+    return this.reportingTo(tx.request, async () => this.checkConsentAndIssue(tx, client, await this.gate.resolveApi(tx.request), user as SessionUser, origin, true));
+  }
+
+  /** The login page's transaction and the client it is for. */
+  async loginPage(transactionId: unknown, sessionId: string): Promise<{ tx: AuthorizationTransaction; client: Client | null }> {
+    const tx = await this.gate.load(transactionId, sessionId);
+    return { tx, client: await this.ctx.repos.clients.findById(tx.request.clientId) };
+  }
+
+  /** Our login page signed the user in: the session id changed, and the transaction is `authenticated`. */
+  async signedIn(tx: AuthorizationTransaction, previousSessionId: string, sessionId: string, user: SessionUser): Promise<void> {
+    await this.ctx.repos.transactions.moveSession(previousSessionId, sessionId);
+    if (!(await this.ctx.repos.transactions.step(tx.id, 'signIn', Date.now(), undefined, { userId: user.sub, authTime: user.authTime }))) throw expiredRequest();
+  }
+
+  // ── the steps ──────────────────────────────────────────────────────────────────────────────────
+
+  /** The client and its redirect URI; until both are trusted, nothing is sent to the client. */
+  private async trustClient(params: RawParams): Promise<{ client: Client; dest: ErrorDestination }> {
+    const client = await this.ctx.repos.clients.findById(readClientId(params));
+    if (!client) throw new UntrustedRequestError('Unknown application', 'No application is registered with this client_id.');
+    return { client, dest: checkRedirectUri(params, client) };
+  }
+
+  private validateRequest(params: RawParams, client: Client, dest: ErrorDestination) {
+    const request = validateAuthorizationRequest(params, client, dest);
+    // Auth0's tenant default audience, for clients that cannot send one.
+    request.audience ??= this.ctx.options.defaultAudience;
+    return request;
+  }
+
+  /** The API the request names, and the requested scopes narrowed to what can be granted for it. */
+  private async resolveApi(tx: AuthorizationTransaction, client: Client): Promise<ResourceServer | null> {
+    const api = await this.gate.resolveApi(tx.request);
+    tx.request.scopes = grantableScopes(tx.request.scopes, api, client);
+    return api;
+  }
+
+  /** True when the user must sign in first (src/domain/loginPolicy.ts); under prompt=none, the error. */
+  private async checkLogin(tx: AuthorizationTransaction, user: SessionUser | null): Promise<boolean> {
+    const decision = decideLogin({
+      user,
+      userActive: user ? await isActiveSubject(this.ctx, user.sub) : false,
+      prompt: new Set(tx.request.prompt),
+      maxAge: tx.request.maxAge,
+      signedInDuringRequest: false,
+      now: Math.floor(Date.now() / 1000),
+    });
+    if (decision.kind === 'signed_in') return false;
+    if (tx.request.prompt.includes('none')) throw new OAuthError(decision.promptNoneError, 'The user is not signed in, or must sign in again.');
+    return true;
+  }
+
+  /**
+   * At resume: signed in for this transaction (our login page moved it to `authenticated`), or by the
+   * host's login (the authenticate hook) in a way that answers the request's login policy, judged by
+   * the auth time the host reports; the user must be the same.
+   */
+  private async requireSignIn(tx: AuthorizationTransaction, user: SessionUser | null): Promise<boolean> {
+    if (!user) return false;
+    if (tx.state === 'authenticated') return tx.userId === user.sub && (await isActiveSubject(this.ctx, user.sub));
+    // Our own sessions are signed in for a request only by our login page's POST.
+    if (!this.ctx.options.authenticate) return false;
+    const decision = decideLogin({
+      user,
+      userActive: await isActiveSubject(this.ctx, user.sub),
+      prompt: new Set(tx.request.prompt),
+      maxAge: tx.request.maxAge,
+      signedInDuringRequest: user.authTime >= Math.floor(tx.createdAt / 1000),
+      now: Math.floor(Date.now() / 1000),
+    });
+    if (decision.kind !== 'signed_in') return false;
+    return this.ctx.repos.transactions.step(tx.id, 'signIn', Date.now(), undefined, { userId: user.sub, authTime: user.authTime });
+  }
+
+  /** The consent policy; then the dialog, or the response straight away. */
+  private async checkConsentAndIssue(tx: AuthorizationTransaction, client: Client, api: ResourceServer | null, user: SessionUser, origin: RequestInfo | undefined, stored: boolean): Promise<AuthorizeOutcome> {
+    const grant = await this.ctx.repos.grants.find(user.sub, client.clientId, this.issuance.audienceOf(tx));
+    const decision = consentDecision(tx, client, api, grant);
+    if (decision.kind === 'ask') {
+      if (tx.request.prompt.includes('none')) throw new OAuthError(decision.promptNoneError, 'The user has not granted the requested scopes to this application.');
+      if (!stored) await this.ctx.repos.transactions.insert(tx);
+      return { kind: 'consent', transactionId: tx.id };
+    }
+    if (stored && !(await this.ctx.repos.transactions.step(tx.id, 'issue', Date.now()))) throw expiredRequest('The request was already used.');
+    // Refused scopes are never in a token, even when the policy lets the request through.
+    const scopes = grant ? missingScopes(tx.request.scopes, grant.rejectedScopes) : tx.request.scopes;
+    const consent = grant ? { grantId: grant.id, scopes: grant.scopes } : null;
+    const response = await this.issuance.frontChannelTokens(await this.issuance.code(tx, user, grant?.id ?? null, scopes), tx, user, client, consent, scopes);
+    await this.issuance.recordSuccessfulLogin(tx, user, client, null, origin);
+    return { kind: 'respond', response };
+  }
+
+  /** Runs a step whose OAuth errors go to the now trusted redirect URI. */
+  private async reportingTo(dest: Pick<ErrorDestination, 'redirectUri' | 'responseMode' | 'state'>, step: () => Promise<AuthorizeOutcome>): Promise<AuthorizeOutcome> {
+    try {
+      return await step();
+    } catch (err) {
+      if (err instanceof OAuthError) return { kind: 'respond', response: this.issuance.errorResponse(dest, err) };
+      throw err;
+    }
+  }
+
+  private newTransaction(request: AuthorizationTransaction['request'], sessionId: string): AuthorizationTransaction {
+    const now = Date.now();
+    return { id: randomToken(24), sessionId, request, userId: null, authTime: null, state: 'validated', createdAt: now, expiresAt: now + TRANSACTION_LIFETIME_MS, consumedAt: null };
+  }
+}
