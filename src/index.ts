@@ -29,6 +29,7 @@ import { resolveOptions, type AuthServerOptions } from './options.js';
 import { AuthorizeService } from './services/authorization/authorizeService.js';
 import { ConsentService } from './services/authorization/consentService.js';
 import { TransactionGate } from './services/authorization/transactionGate.js';
+import { ClientDirectory } from './services/clientDirectory.js';
 import { LoginService } from './services/loginService.js';
 import { RegistryService } from './services/registryService.js';
 import { TokenService } from './services/tokenService.js';
@@ -95,7 +96,7 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
   const render = createRenderer(ctx.options.viewsDirectory, ctx.options.branding, ctx.options.texts);
   const theme = themeStylesheet(ctx.options.branding);
   const gate = new TransactionGate(ctx);
-  const authorize = new AuthorizeService(ctx, gate);
+  const authorize = new AuthorizeService(ctx, gate, new ClientDirectory(ctx, admin));
 
   const router = express.Router();
   if (ctx.options.trustProxy) router.use(trustedProxy(ctx.options.trustProxy));

@@ -2,6 +2,7 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import proxyaddr from 'proxy-addr';
+import type { MetadataFetchPolicy } from './services/clientMetadataFetcher.js';
 import { databaseConfigFromUrl } from './store/database.js';
 import { checkColor, type Branding, type Texts } from './http/texts.js';
 import { resolveAbuseLimits, type AbuseLimits, type LimitRule } from './domain/abuseLimits.js';
@@ -67,6 +68,24 @@ export interface AuthServerOptions {
    */
   defaultAudience?: string;
   /**
+   * Client ID Metadata Documents (MCP's way for clients to identify themselves): a client_id that is a
+   * URL is fetched as the client's metadata. Off by default; `true` or the fetch policy below.
+   */
+  clientIdMetadataDocuments?:
+    | boolean
+    | {
+        /** host:port pairs fetched even over http and at private or loopback addresses (development, tests). */
+        trustedHosts?: string[];
+        /** Only client ids on these domains (and their subdomains). Default: any. */
+        allowDomains?: string[];
+        /** Never client ids on these domains. */
+        denyDomains?: string[];
+        /** Largest document accepted. Default: 10 KB. */
+        maxBytes?: number;
+        /** Default: 3000 ms. */
+        timeoutMs?: number;
+      };
+  /**
    * How often expired sessions, authorization transactions, codes and refresh token families are
    * deleted, in milliseconds; 0 turns the sweeper off (then call `sweep()` yourself). Default: 60000.
    */
@@ -99,6 +118,8 @@ export interface ResolvedOptions {
   /** null: the host app's `trust proxy` setting applies. */
   trustProxy: ((address: string, hop: number) => boolean) | null;
   defaultAudience: string | null;
+  /** null when client ids in URL form are not fetched. */
+  clientIdMetadataDocuments: MetadataFetchPolicy | null;
   sweepIntervalMs: number;
   /** null when registration is off. */
   dynamicClientRegistration: { requestsPerMinutePerIp: number } | null;
@@ -149,8 +170,21 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     registryCacheMs: nonNegative(options.registryCacheMs ?? 1000, 'registryCacheMs'),
     trustProxy: options.trustProxy === undefined ? null : compileTrust(options.trustProxy),
     defaultAudience: options.defaultAudience ?? null,
+    clientIdMetadataDocuments: metadataFetchPolicy(options.clientIdMetadataDocuments),
     sweepIntervalMs: nonNegative(options.sweepIntervalMs ?? 60_000, 'sweepIntervalMs'),
     abuseLimits: resolveAbuseLimits(options.abuseLimits),
+  };
+}
+
+function metadataFetchPolicy(value: AuthServerOptions['clientIdMetadataDocuments']): MetadataFetchPolicy | null {
+  if (!value) return null;
+  const given = value === true ? {} : value;
+  return {
+    trustedHosts: given.trustedHosts ?? [],
+    allowDomains: given.allowDomains ?? null,
+    denyDomains: given.denyDomains ?? [],
+    maxBytes: given.maxBytes ?? 10 * 1024,
+    timeoutMs: given.timeoutMs ?? 3000,
   };
 }
 

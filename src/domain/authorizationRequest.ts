@@ -8,6 +8,7 @@ import { OAuthError, UntrustedRequestError } from './errors.js';
 import { isValidCodeChallenge } from './pkce.js';
 import { matchRedirectUri } from './redirectUris.js';
 import { parseScope } from './scopes.js';
+import { requestedTarget } from './resourceIndicators.js';
 
 export type RawParams = Record<string, unknown>;
 export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message';
@@ -37,6 +38,8 @@ export interface AuthorizationRequest {
   responseMode: ResponseMode;
   scopes: string[];
   audience: string | null;
+  /** The API was named with RFC 8707's `resource`: an unknown one is invalid_target. */
+  audienceFromResource?: boolean;
   state: string | null;
   nonce: string | null;
   prompt: string[];
@@ -194,7 +197,7 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     responseType,
     responseMode: (responseMode as ResponseMode | undefined) ?? defaultResponseMode(responseType),
     scopes,
-    audience: get('audience') ?? null,
+    ...targetOf(get('audience'), params.resource),
     state: get('state') ?? null,
     nonce,
     prompt,
@@ -203,4 +206,9 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     codeChallengeMethod: codeChallenge ? 'S256' : null,
     loginHint: get('login_hint') ?? null,
   };
+}
+
+function targetOf(audience: string | undefined, resource: unknown): Pick<AuthorizationRequest, 'audience' | 'audienceFromResource'> {
+  const target = requestedTarget(audience, resource);
+  return { audience: target.audience, ...(target.fromResource ? { audienceFromResource: true } : {}) };
 }

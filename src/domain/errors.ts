@@ -15,7 +15,8 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   // Auth0's code for a credential check refused by a rate limit (429).
-  | 'too_many_attempts';
+  | 'too_many_attempts'
+  | 'invalid_target';
 
 /**
  * The one family of errors the flow raises. Each says whether it may travel to the client's redirect

@@ -8,7 +8,7 @@
 export class NulByteError extends Error {
   readonly status = 400;
   readonly type = 'input.nul_byte';
-  constructor(readonly where: 'path or query' | 'body') {
+  constructor(readonly where: 'path or query' | 'body' | 'credentials') {
     super(`The request ${where} contains a NUL byte.`);
     this.name = 'NulByteError';
   }
@@ -21,6 +21,7 @@ export interface InputProblem {
 
 /** body-parser's error types (see body-parser/lib/read.js), each as a client mistake. */
 const BODY_PARSER_PROBLEMS: ReadonlyMap<string, InputProblem> = new Map<string, InputProblem>([
+  ['media.unsupported', { status: 400, description: 'The request body has an unsupported media type.' }],
   ['charset.unsupported', { status: 400, description: 'The request body uses an unsupported charset.' }],
   ['encoding.unsupported', { status: 400, description: 'The request body uses an unsupported Content-Encoding.' }],
   ['entity.parse.failed', { status: 400, description: 'The request body is malformed.' }],

@@ -44,18 +44,32 @@ function bodyReaders(rules: readonly BodyRule[]): Router {
   for (const rule of rules) {
     if (rule.form) router.use(rule.path, onlyPost(express.urlencoded({ extended: false, limit: rule.limit })));
     if (rule.json) router.use(rule.path, onlyPost(express.json({ limit: rule.limit })));
+    router.use(rule.path, onlyPost(refuseOtherMediaTypes(rule)));
   }
   return router;
+}
+
+/** A body of another media type (multipart, text…) would reach the handlers unread: refuse it here. */
+function refuseOtherMediaTypes(rule: BodyRule): RequestHandler {
+  const types = [...(rule.form ? ['application/x-www-form-urlencoded'] : []), ...(rule.json ? ['application/json'] : [])];
+  return (req, _res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (!hasBody || req.is(types)) return next();
+    const error = Object.assign(new Error(`The request body must be ${types.join(' or ')}.`), { status: 415, expose: true, type: 'media.unsupported' });
+    next(error);
+  };
 }
 
 /**
  * The OAuth endpoints answer JSON (RFC 6749 §5.2). Errors raised here cannot reach the token router's
  * own handler (Express skips routers while an error is pending), so this handler answers all of them.
  */
-const oauthInputErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+const oauthInputErrors: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) return next(err);
   const problem = describeInputError(err);
-  if (problem) return sendJson(res, problem.status, { error: 'invalid_request', error_description: problem.description });
+  // RFC 7591 §3.2.2 names registration's error for a body it cannot use.
+  const error = req.path.startsWith('/oidc/register') ? 'invalid_client_metadata' : 'invalid_request';
+  if (problem) return sendJson(res, problem.status, { error, error_description: problem.description });
   sendJson(res, 500, { error: 'server_error', error_description: 'The server could not complete the request.' });
 };
 

@@ -20,9 +20,17 @@ export function urlContainsNul(url: string): boolean {
   return url.includes('\u0000') || /%00/i.test(url);
 }
 
-/** Rejects a request whose URL or already-parsed body holds a NUL; the surface's error handler answers. */
+/** HTTP Basic credentials are base64 of form-encoded parts (RFC 6749 §2.3.1): a NUL hides in either layer. */
+export function basicCredentialsContainNul(header: string | undefined): boolean {
+  if (!header || !/^basic\s/i.test(header)) return false;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  return decoded.includes('\u0000') || /%00/i.test(decoded);
+}
+
+/** Rejects a request whose URL, Basic credentials or already-parsed body holds a NUL; the surface's error handler answers. */
 export function rejectNulBytes(req: Request, _res: Response, next: NextFunction): void {
   if (urlContainsNul(req.originalUrl)) return next(new NulByteError('path or query'));
+  if (basicCredentialsContainNul(req.headers.authorization)) return next(new NulByteError('credentials'));
   if (containsNul(req.body)) return next(new NulByteError('body'));
   next();
 }

@@ -18,6 +18,11 @@ export const DEFAULT_TEXTS = {
   'consent.signingIn': 'signing you in',
   'consent.returnTo': 'After you choose, you will be sent back to {host}.',
   'consent.uncheckHint': 'Untick anything you do not want to allow.',
+  'consent.allowedBefore': 'allowed before',
+  'consent.nothingAsked': 'It asks for nothing but to know that you signed in.',
+  'consent.identifiedBy': 'This application is identified by',
+  'consent.localRedirect':
+    'After you choose, you will be sent to {host}, a program on this device. Continue only if you started this from that program yourself.',
   'consent.accept': 'Accept',
   'consent.decline': 'Decline',
   'formPost.title': 'Returning to the application…',
@@ -30,7 +35,7 @@ export const DEFAULT_TEXTS = {
   'account.none': 'No application has access to your account.',
   'account.revoked': 'Access was revoked: the application can no longer renew its access or use this server, and will have to ask you again.',
   'account.revokeEffect':
-    'Revoking stops its refresh tokens and its access to this server at once, and to services that check with us. An access token it already holds may work elsewhere until it expires, within {minutes} minutes.',
+    'Revoking stops its refresh tokens and its access to this server at once, and to services that check with us. An access token it already holds may work elsewhere until it expires, within {duration}.',
   'account.allowedOn': '{api} · allowed on {date}',
   'account.knowsYou': 'Knows who you are.',
   'account.revoke': 'Revoke access for {client}',

@@ -44,7 +44,7 @@ export function managementErrorHandler(log: (err: unknown) => void): ErrorReques
     else if (err instanceof MissingReferenceError) error = notFound(`inexistent_${err.entity}`, err.message);
     else if (type === 'entity.parse.failed') error = invalidBody('Invalid request payload JSON format.');
     else if (type === 'entity.too.large') error = new ManagementError(413, 'payload_too_large', 'The request payload is too large.');
-    else if (err instanceof NulByteError && err.where !== 'body') error = invalidQuery(input?.description ?? err.message);
+    else if (err instanceof NulByteError && err.where === 'path or query') error = invalidQuery(input?.description ?? err.message);
     else if (input) error = new ManagementError(input.status, input.status === 413 ? 'payload_too_large' : 'invalid_body', input.description);
     else {
       log(err);

@@ -5,6 +5,8 @@ import type { SessionUser } from '../domain/claims.js';
 import { UntrustedRequestError } from '../domain/errors.js';
 import { groupScopesForDialog } from '../domain/scopeCatalog.js';
 import { intersectScopes } from '../domain/scopes.js';
+import { isLocalhostOrLoopback } from '../domain/redirectUris.js';
+import { METADATA_SOURCE } from '../services/clientDirectory.js';
 import type { PageRenderer } from '../http/render.js';
 import { allowFormTarget } from '../http/security.js';
 import { currentUser, saveSession } from '../http/session.js';
@@ -38,8 +40,12 @@ export function consentRouter(ctx: AuthContext, consent: ConsentService, render:
       client,
       user: displayUser(user),
       redirectHost: safeHost(tx.request.redirectUri),
+      redirectsToThisDevice: isLocalhostOrLoopback(tx.request.redirectUri),
+      // MCP asks that the host behind a metadata document be shown plainly: it is all the user can check.
+      metadataHost: client.clientMetadata.source === METADATA_SOURCE ? safeHost(client.clientId) : null,
       groups: groupScopesForDialog(scopesToAsk, previouslyGranted, api),
-      previouslyGranted,
+      // Only what is granted and not asked again: under prompt=consent everything is asked anew.
+      previouslyGranted: previouslyGranted.filter((s) => !scopesToAsk.includes(s)),
       transactionId: tx.id,
       csrf: csrfToken(secret, req.sessionID, tx.id),
       action: `${req.baseUrl}/u/consent`,

@@ -1,13 +1,16 @@
 /** OpenID Provider metadata (OIDC Discovery 1.0, RFC 8414) and the JWKS: exactly what is implemented. */
 import express, { type RequestHandler, type Router } from 'express';
 import type { AuthContext } from '../context.js';
+import type { ResolvedOptions } from '../options.js';
 import { RESPONSE_MODES_SUPPORTED, RESPONSE_TYPES_SUPPORTED } from '../domain/authorizationRequest.js';
 import { AUTH_METHODS } from '../domain/clients.js';
 import { GRANT_TYPES_SUPPORTED } from '../services/grantHandlers.js';
 
-export function discoveryMetadata(issuer: string, registration: boolean): Record<string, unknown> {
+export function discoveryMetadata(options: Pick<ResolvedOptions, 'issuer' | 'dynamicClientRegistration' | 'clientIdMetadataDocuments'>): Record<string, unknown> {
+  const { issuer } = options;
   return {
-    ...(registration ? { registration_endpoint: `${issuer}oidc/register` } : {}),
+    ...(options.dynamicClientRegistration ? { registration_endpoint: `${issuer}oidc/register` } : {}),
+    ...(options.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
     issuer,
     authorization_endpoint: `${issuer}authorize`,
     token_endpoint: `${issuer}oauth/token`,
@@ -42,7 +45,7 @@ export function discoveryMetadata(issuer: string, registration: boolean): Record
  */
 export function discoveryRouter(ctx: AuthContext): Router {
   const router = express.Router();
-  const metadata = discoveryMetadata(ctx.options.issuer, ctx.options.dynamicClientRegistration !== null);
+  const metadata = discoveryMetadata(ctx.options);
   router.get(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'], publicJson(() => metadata));
   router.get('/.well-known/jwks.json', publicJson(() => ctx.keys.jwks()));
   return router;
@@ -57,7 +60,7 @@ export function rootWellKnownRouter(ctx: AuthContext): Router {
   const router = express.Router();
   const path = ctx.options.issuerUrl.pathname.replace(/\/$/, '');
   if (path === '') return router;
-  const metadata = discoveryMetadata(ctx.options.issuer, ctx.options.dynamicClientRegistration !== null);
+  const metadata = discoveryMetadata(ctx.options);
   router.get([`/.well-known/oauth-authorization-server${path}`, `/.well-known/openid-configuration${path}`], publicJson(() => metadata));
   return router;
 }

@@ -8,6 +8,7 @@ import { authenticateClient, InvalidClientError, type PresentedCredentials } fro
 import type { TokenService } from '../services/tokenService.js';
 import { isPublicClient } from '../domain/clients.js';
 import { tokenExchangeEvents } from '../domain/logEvents.js';
+import { requestedTarget } from '../domain/resourceIndicators.js';
 import { requestInfo } from '../services/auditLog.js';
 import type { GrantHandler } from '../services/grantHandlers.js';
 import type { IntrospectionService } from '../services/introspectionService.js';
@@ -22,9 +23,10 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, handlers: Re
     express.urlencoded({ extended: false, limit: '64kb' }),
     express.json({ limit: '64kb' }),
     async (req, res) => {
-      const body = readBody(req);
-      // Auth0's tenant default audience, for clients that cannot send one.
-      body.audience ??= ctx.options.defaultAudience ?? undefined;
+      const body = readBody(req, ['resource']);
+      // RFC 8707's resource and Auth0's audience name the same thing; then the tenant's default audience.
+      const target = requestedTarget(body.audience, (req.body as Record<string, unknown>).resource);
+      body.audience = target.audience ?? ctx.options.defaultAudience ?? undefined;
       const credentials = readCredentials(req, body);
       await corsForNamedClient(req, res, credentials.clientId);
       const client = await authenticateClient(ctx, credentials, requestInfo(req));
@@ -98,11 +100,13 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, handlers: Re
 }
 
 /** Every parameter once, as a string (RFC 6749 §3.2: parameters must not be repeated). */
-export function readBody(req: Request): Record<string, string | undefined> {
+/** `repeatable`: parameters the caller reads itself when repeated (RFC 8707 allows several `resource`). */
+export function readBody(req: Request, repeatable: readonly string[] = []): Record<string, string | undefined> {
   const raw: unknown = req.body ?? {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new OAuthError('invalid_request', 'The request body must be a form or a JSON object.');
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value) && repeatable.includes(name)) continue;
     if (Array.isArray(value)) throw new OAuthError('invalid_request', `The ${name} parameter must not be repeated.`);
     if (typeof value === 'string') out[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);

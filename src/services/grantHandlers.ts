@@ -11,9 +11,9 @@ export const GRANT_TYPES_SUPPORTED = ['authorization_code', 'refresh_token', 'cl
 
 export function grantHandlers(tokens: TokenService, passwords: PasswordGrantService): ReadonlyMap<string, GrantHandler> {
   const handlers: [(typeof GRANT_TYPES_SUPPORTED)[number], GrantHandler][] = [
-    ['authorization_code', (client, p) => tokens.exchangeCode(client, { code: p.code, redirectUri: p.redirect_uri, codeVerifier: p.code_verifier })],
-    ['refresh_token', (client, p) => tokens.refreshTokens.refresh(client, { refreshToken: p.refresh_token, scope: p.scope })],
-    ['client_credentials', (client, p) => tokens.clientCredentials(client, { audience: p.audience, scope: p.scope })],
+    ['authorization_code', (client, p) => tokens.exchangeCode(client, { code: p.code, redirectUri: p.redirect_uri, codeVerifier: p.code_verifier, resource: p.resource })],
+    ['refresh_token', (client, p) => tokens.refreshTokens.refresh(client, { refreshToken: p.refresh_token, scope: p.scope, resource: p.resource })],
+    ['client_credentials', (client, p) => tokens.clientCredentials(client, { audience: p.audience, resource: p.resource, scope: p.scope })],
     ['password', (client, p, request) => passwords.exchange(client, 'password', p, request)],
     [PASSWORD_REALM_GRANT, (client, p, request) => passwords.exchange(client, PASSWORD_REALM_GRANT, p, request)],
   ];

@@ -22,6 +22,8 @@ export interface PasswordGrantParams {
   password?: string;
   scope?: string;
   audience?: string;
+  /** Set when the API was named with RFC 8707's `resource`. */
+  resource?: string;
   realm?: string;
 }
 
@@ -45,7 +47,7 @@ export class PasswordGrantService {
     let api = null;
     if (params.audience) {
       api = await this.ctx.repos.resourceServers.findByIdentifier(params.audience);
-      if (!api || api.isSystem) throw new OAuthError('invalid_request', `Service not found: ${params.audience}`);
+      if (!api || api.isSystem) throw new OAuthError(params.resource ? 'invalid_target' : 'invalid_request', `Service not found: ${params.audience}`);
     }
 
     const result = await this.login.login(client.clientId, params.username, params.password, connection, request);

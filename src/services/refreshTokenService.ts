@@ -54,7 +54,7 @@ export class RefreshTokenService {
     return { token, record };
   }
 
-  async refresh(client: Client, params: { refreshToken?: string; scope?: string }): Promise<IssuedTokens> {
+  async refresh(client: Client, params: { refreshToken?: string; scope?: string; resource?: string }): Promise<IssuedTokens> {
     if (!params.refreshToken) throw new OAuthError('invalid_request', 'Missing required parameter: refresh_token.');
     const invalid = (why: string) => new OAuthError('invalid_grant', why);
     const stored = await this.ctx.repos.refreshTokens.findByHash(sha256Hex(params.refreshToken));
@@ -67,6 +67,8 @@ export class RefreshTokenService {
     }
     if (stored.expiresAt <= now || stored.idleExpiresAt <= now) throw invalid('The refresh token has expired.');
 
+    // One API per token: a refresh may name its resource again (RFC 8707 §2.2), never another.
+    if (params.resource !== undefined && params.resource !== stored.audience) throw new OAuthError('invalid_target', 'The resource differs from the one authorized.');
     const requested = parseScope(params.scope);
     if (requested === null) throw new OAuthError('invalid_scope', 'The scope parameter is malformed.');
     if (requested.some((s) => !stored.scopes.includes(s))) {

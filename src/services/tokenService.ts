@@ -22,7 +22,7 @@ export class TokenService {
    * client_credentials (RFC 6749 §4.4): a confidential client gets a token for an API only through a
    * client grant, and only with the scopes of that grant.
    */
-  async clientCredentials(client: Client, params: { audience?: string; scope?: string }): Promise<IssuedTokens> {
+  async clientCredentials(client: Client, params: { audience?: string; resource?: string; scope?: string }): Promise<IssuedTokens> {
     // The token endpoint checked the grant type; a public client may never hold this one (clientRuleViolations).
     if (isPublicClient(client)) {
       throw new OAuthError('unauthorized_client', 'The client is not allowed to use the client_credentials grant.');
@@ -31,7 +31,10 @@ export class TokenService {
     const requested = parseScope(params.scope);
     if (requested === null) throw new OAuthError('invalid_scope', 'The scope parameter is malformed.');
     const api = await this.ctx.repos.resourceServers.findByIdentifier(params.audience);
-    if (!api) throw new OAuthError('access_denied', `Service not found: ${params.audience}`, 403);
+    if (!api) {
+      // Auth0 answers an unknown audience with 403 access_denied; RFC 8707 an unknown resource with invalid_target.
+      throw params.resource ? new OAuthError('invalid_target', `Service not found: ${params.resource}`) : new OAuthError('access_denied', `Service not found: ${params.audience}`, 403);
+    }
     const grant = await this.ctx.repos.clientGrants.find(client.clientId, api.identifier);
     if (!grant) {
       throw new OAuthError('access_denied', `Client is not authorized to access "${api.identifier}". You need to create a "client-grant" associated to this API.`, 403);
@@ -51,7 +54,7 @@ export class TokenService {
     return { response: { access_token: token, token_type: 'Bearer', expires_in: api.tokenLifetime, scope: scopes.join(' ') }, userId: null };
   }
 
-  async exchangeCode(client: Client, params: { code?: string; redirectUri?: string; codeVerifier?: string }): Promise<IssuedTokens> {
+  async exchangeCode(client: Client, params: { code?: string; redirectUri?: string; codeVerifier?: string; resource?: string }): Promise<IssuedTokens> {
     if (!params.code) throw new OAuthError('invalid_request', 'Missing required parameter: code.');
     if (!params.redirectUri) throw new OAuthError('invalid_request', 'Missing required parameter: redirect_uri.');
     const codeHash = sha256Hex(params.code);
@@ -71,6 +74,8 @@ export class TokenService {
       throw invalid('The authorization code has expired.');
     }
     if (record.redirectUri !== params.redirectUri) throw invalid('redirect_uri does not match the one used in the authorization request.');
+    // RFC 8707 §2.2: the token request may name the resource again, but not another one.
+    if (params.resource !== undefined && params.resource !== record.audience) throw new OAuthError('invalid_target', 'The resource differs from the one authorized.');
     if (record.codeChallenge !== null) {
       if (!params.codeVerifier) throw invalid('Missing code_verifier: this code was issued with a PKCE challenge.');
       if (!verifyPkce(params.codeVerifier, record.codeChallenge)) throw invalid('The code_verifier does not match the code_challenge.');

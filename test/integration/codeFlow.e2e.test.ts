@@ -101,7 +101,7 @@ describe('consent dialog for a third-party client', () => {
     const forced = await startFlow(server, client, { prompt: 'consent' });
     const again = await browser.request(forced.url.toString());
     expect(isConsentPage(again)).toBe(true);
-    expect(textOf(expectPage(again).html)).toContain('You already allowed');
+    expect(textOf(expectPage(again).html)).toContain('Read your posts read:posts allowed before');
   });
 
   test('S16: a grant that covers only part of the request shows the dialog for the missing scopes only', async () => {

@@ -103,7 +103,7 @@ describe('revocation revokes, at our endpoints and in introspection (RFC 7662)',
 
     const page = expectPage(await browser.request(`${server.issuer}u/account/apps`));
     const section = page.html.slice(page.html.indexOf('Revoked From Page'));
-    expect(textOf(section)).toMatch(/An access token it already holds may work elsewhere until it expires, within 1440 minutes/);
+    expect(textOf(section)).toMatch(/An access token it already holds may work elsewhere until it expires, within 24 hours/);
     expect(findForm(section, 'revoke').action).toContain('revoke');
     expectPage(await browser.submit({ ...page, html: section }, {}, 'revoke'));
 

@@ -111,6 +111,12 @@ describe('unsupported charset and Content-Encoding', () => {
     expect(res.body.error_description).not.toMatch(/body/i);
   });
 
+  test('found by the fuzzer: a multipart or text body at /oauth/token is invalid_request, not a 500', async () => {
+    for (const type of ['multipart/form-data; boundary=x', 'text/plain']) {
+      expectOAuthError(await request(server.issuer).post('oauth/token').set('Content-Type', type).send('grant_type=authorization_code'));
+    }
+  });
+
   test('pages: an unsupported charset on /authorize and /u/consent is an HTML 400', async () => {
     expectErrorPage(await request(server.issuer).post('authorize').set('Content-Type', `${form}; charset=ebcdic`).send('client_id=x'));
     expectErrorPage(await request(server.issuer).post('u/consent').set('Content-Type', `${form}; charset=utf-7`).send('tx=x'));
@@ -134,6 +140,12 @@ describe('NUL bytes', () => {
     expectOAuthError(await request(server.issuer).post('oauth/token').set('Content-Type', 'application/json').send('{"grant_type":"password","client_id":"a\\u0000"}'));
     expectOAuthError(await request(server.issuer).post('oauth/token?x=%00').type('form').send('grant_type=client_credentials'));
     expectOAuthError(await request(server.issuer).post('oauth/revoke').type('form').send(`client_id=${client.clientId}&token=%00`));
+    // Found by the fuzzer: a NUL inside Basic credentials, raw or form-encoded.
+    for (const credentials of ['%00:', 'a\u0000b:secret', `${client.clientId}:%00`]) {
+      const basic = `Basic ${Buffer.from(credentials).toString('base64')}`;
+      expectOAuthError(await request(server.issuer).post('oauth/token').set('Authorization', basic).type('form').send('grant_type=client_credentials'));
+      expectOAuthError(await request(server.issuer).post('oauth/revoke').set('Authorization', basic).type('form').send('token=x'));
+    }
   });
 
   test('/api/v2: in the path, the query or the body, an Auth0 400', async () => {

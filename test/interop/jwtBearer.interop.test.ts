@@ -24,7 +24,9 @@ let api: RunningApp;
 function protectedApi(issuer: string): express.Express {
   const app = express();
   const posts = (req: Request, res: Response) => {
-    res.json({ sub: req.auth?.payload.sub, client_id: req.auth?.payload.client_id });
+    // The MCP SDK, also installed, declares its own req.auth type; this library's shape is the one set here.
+    const { payload } = (req as unknown as { auth: { payload: { sub?: string; client_id?: string } } }).auth;
+    res.json({ sub: payload.sub, client_id: payload.client_id });
   };
   app.get('/posts', auth({ issuerBaseURL: issuer, audience: API }), requiredScopes('read:posts'), posts);
   app.get('/strict/posts', auth({ issuerBaseURL: issuer, audience: API, strict: true }), requiredScopes('read:posts'), posts);

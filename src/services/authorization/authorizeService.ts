@@ -20,6 +20,9 @@ import { grantableScopes } from '../../domain/scopeCatalog.js';
 import { missingScopes } from '../../domain/scopes.js';
 import type { AuthorizationTransaction } from '../../store/transactionsRepository.js';
 import { randomToken } from '../ids.js';
+import { ClientMetadataDocumentError } from '../../domain/clientIdMetadata.js';
+import type { ClientDirectory } from '../clientDirectory.js';
+import { MetadataFetchError } from '../clientMetadataFetcher.js';
 import { isActiveSubject } from './activeUsers.js';
 import { consentDecision } from './consentService.js';
 import { Issuance } from './issuance.js';
@@ -32,6 +35,7 @@ export class AuthorizeService {
   constructor(
     private readonly ctx: AuthContext,
     private readonly gate: TransactionGate,
+    private readonly clients: ClientDirectory,
   ) {
     this.issuance = new Issuance(ctx);
   }
@@ -84,7 +88,12 @@ export class AuthorizeService {
 
   /** The client and its redirect URI; until both are trusted, nothing is sent to the client. */
   private async trustClient(params: RawParams): Promise<{ client: Client; dest: ErrorDestination }> {
-    const client = await this.ctx.repos.clients.findById(readClientId(params));
+    const client = await this.clients.find(readClientId(params)).catch((err: unknown) => {
+      if (err instanceof ClientMetadataDocumentError || err instanceof MetadataFetchError) {
+        throw new UntrustedRequestError('Unknown application', `The application's metadata document cannot be used: ${err.message}`);
+      }
+      throw err;
+    });
     if (!client) throw new UntrustedRequestError('Unknown application', 'No application is registered with this client_id.');
     return { client, dest: checkRedirectUri(params, client) };
   }

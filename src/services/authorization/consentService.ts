@@ -55,7 +55,7 @@ export class ConsentService {
   async page(transactionId: unknown, sessionId: string, user: SessionUser | null): Promise<ConsentPage> {
     const tx = await this.gate.load(transactionId, sessionId);
     if (tx.state !== 'authenticated' || !user || tx.userId !== user.sub) {
-      throw expiredRequest('This request has not been signed in for, or another account is signed in now.');
+      throw new UntrustedRequestError('Sign in first', 'Nothing can be allowed before you sign in for this request. Go back to the application and start again.');
     }
     const client = await this.ctx.repos.clients.findById(tx.request.clientId);
     if (!client) throw new UntrustedRequestError('Unknown application', 'The application no longer exists.');

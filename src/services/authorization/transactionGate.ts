@@ -19,7 +19,9 @@ export class TransactionGate {
   async resolveApi(request: AuthorizationRequest): Promise<ResourceServer | null> {
     if (request.audience === null) return null;
     const api = await this.ctx.repos.resourceServers.findByIdentifier(request.audience);
-    if (!api || api.isSystem) throw new OAuthError('invalid_request', `Service not found: ${request.audience}`);
+    if (!api || api.isSystem) {
+      throw new OAuthError(request.audienceFromResource ? 'invalid_target' : 'invalid_request', `Service not found: ${request.audience}`);
+    }
     return api;
   }
 }

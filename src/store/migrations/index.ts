@@ -12,6 +12,7 @@ import * as registryVersion from './20261122050000_registry_version.js';
 import * as rateLimits from './20261123100000_rate_limits.js';
 import * as consentState from './20261123090000_consent_state.js';
 import * as sweepIndexes from './20261123110000_sweep_indexes.js';
+import * as clientIdUrls from './20261123120000_client_id_urls.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261123100000_rate_limits': rateLimits,
   '20261123090000_consent_state': consentState,
   '20261123110000_sweep_indexes': sweepIndexes,
+  '20261123120000_client_id_urls': clientIdUrls,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
