@@ -45,7 +45,16 @@ export interface AuthServerOptions {
   /** Any page text, by key (see src/http/texts.ts for the keys and English defaults). */
   texts?: Texts;
   /** Dynamic Client Registration (POST /oidc/register). Default: off. */
-  dynamicClientRegistration?: boolean | { requestsPerMinutePerIp?: number };
+  dynamicClientRegistration?:
+    | boolean
+    | {
+        /** Accepted registrations per address and minute. Default: 10. */
+        requestsPerMinutePerIp?: number;
+        /** RFC 7591 §3: registration needs `Authorization: Bearer <this>`. Default: open registration. */
+        initialAccessToken?: string;
+        /** Registered clients nobody has granted anything within this long are deleted. Default: 30 days; 0 keeps them. */
+        unusedClientSeconds?: number;
+      };
   /** Refresh tokens: unused for this long, they expire. Default: 15 days. */
   refreshTokenIdleSeconds?: number;
   /** Refresh tokens: however used, a family ends this long after the authorization. Default: 30 days. */
@@ -122,7 +131,7 @@ export interface ResolvedOptions {
   clientIdMetadataDocuments: MetadataFetchPolicy | null;
   sweepIntervalMs: number;
   /** null when registration is off. */
-  dynamicClientRegistration: { requestsPerMinutePerIp: number } | null;
+  dynamicClientRegistration: { requestsPerMinutePerIp: number; initialAccessToken: string | null; unusedClientSeconds: number } | null;
   abuseLimits: AbuseLimits;
 }
 
@@ -163,7 +172,7 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     },
     texts: options.texts ?? {},
     dynamicClientRegistration: options.dynamicClientRegistration
-      ? { requestsPerMinutePerIp: (typeof options.dynamicClientRegistration === 'object' && options.dynamicClientRegistration.requestsPerMinutePerIp) || 10 }
+      ? registrationSettings(options.dynamicClientRegistration === true ? {} : options.dynamicClientRegistration)
       : null,
     refreshTokenIdleSeconds: options.refreshTokenIdleSeconds ?? 15 * 24 * 3600,
     refreshTokenAbsoluteSeconds: options.refreshTokenAbsoluteSeconds ?? 30 * 24 * 3600,
@@ -173,6 +182,15 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     clientIdMetadataDocuments: metadataFetchPolicy(options.clientIdMetadataDocuments),
     sweepIntervalMs: nonNegative(options.sweepIntervalMs ?? 60_000, 'sweepIntervalMs'),
     abuseLimits: resolveAbuseLimits(options.abuseLimits),
+  };
+}
+
+function registrationSettings(given: Exclude<AuthServerOptions['dynamicClientRegistration'], boolean | undefined>): NonNullable<ResolvedOptions['dynamicClientRegistration']> {
+  if (given.initialAccessToken !== undefined && given.initialAccessToken.length < 16) throw new TypeError('dynamicClientRegistration.initialAccessToken must have at least 16 characters');
+  return {
+    requestsPerMinutePerIp: given.requestsPerMinutePerIp || 10,
+    initialAccessToken: given.initialAccessToken ?? null,
+    unusedClientSeconds: given.unusedClientSeconds ?? 30 * 24 * 3600,
   };
 }
 

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     issuer,
     database: databaseConfigFromUrl(process.env.DATABASE_URL),
     sessionSecrets: process.env.SESSION_SECRET ? process.env.SESSION_SECRET.split(',') : undefined,
-    dynamicClientRegistration: process.env.DYNAMIC_CLIENT_REGISTRATION === 'true',
+    dynamicClientRegistration:
+      process.env.DYNAMIC_CLIENT_REGISTRATION === 'true' ? { initialAccessToken: process.env.DCR_INITIAL_ACCESS_TOKEN || undefined } : false,
+    clientIdMetadataDocuments: process.env.CLIENT_ID_METADATA_DOCUMENTS === 'true',
     trustProxy,
     defaultAudience: process.env.DEFAULT_AUDIENCE || undefined,
   });

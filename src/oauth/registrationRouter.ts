@@ -12,6 +12,7 @@ import type { RegistrationService } from '../services/registrationService.js';
 import { ValidationError } from '../services/registryService.js';
 import { bearerToken } from '../tokens/accessTokenVerifier.js';
 import { requestInfo } from '../services/auditLog.js';
+import { timingSafeEqualStrings } from '../domain/constantTime.js';
 
 export function registrationRouter(ctx: AuthContext, registrations: RegistrationService): Router {
   const router = express.Router();
@@ -40,7 +41,22 @@ export function registrationRouter(ctx: AuthContext, registrations: Registration
     ...extra,
   });
 
+  // Browser-based clients (MCP inspectors, web agents) register from their own origin. Registration
+  // reads no cookie, so any origin may call it (RFC 9700 §2.6 allows CORS here), without credentials.
+  router.use(['/oidc/register', '/oidc/register/:id'], (req, res, next) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    if (req.method !== 'OPTIONS') return next();
+    res.set({ 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE', 'Access-Control-Allow-Headers': 'authorization, content-type', 'Access-Control-Max-Age': '600' });
+    res.status(204).end();
+  });
+
   router.post('/oidc/register', noStore, json, async (req, res) => {
+    // RFC 7591 §3: an operator may open registration only to holders of an initial access token.
+    const initial = settings.initialAccessToken;
+    if (initial !== null && !timingSafeEqualStrings(bearerToken(req.headers.authorization) ?? '', initial)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      return void res.json({ error: 'invalid_token', error_description: 'Registration needs a valid initial access token.' });
+    }
     const outcome = await registrations.registerWithinLimit(req.body, requestInfo(req), settings.requestsPerMinutePerIp);
     if ('retryAfterSeconds' in outcome) {
       res.status(429).set('Retry-After', String(outcome.retryAfterSeconds));

@@ -193,3 +193,24 @@ describe('Client ID Metadata Documents', () => {
 });
 
 test('USER exists for the flows above', () => expect(USER.email).toContain('@'));
+
+describe('dynamic registration for AI clients', () => {
+  test('browser-based clients may register from any origin (CORS, no credentials); an initial access token can gate it', async () => {
+    const gated = await startTestServer({ dynamicClientRegistration: { initialAccessToken: 'an-initial-access-token-for-tests' } });
+    try {
+      const preflight = await request(gated.issuer).options('oidc/register').set('Origin', 'https://inspector.example').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'content-type');
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('*');
+      expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+      const body = { client_name: 'Inspector', redirect_uris: ['http://127.0.0.1:6274/oauth/callback'], token_endpoint_auth_method: 'none' };
+      const anonymous = await request(gated.issuer).post('oidc/register').set('Origin', 'https://inspector.example').send(body);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers['access-control-allow-origin']).toBe('*');
+      expect((await request(gated.issuer).post('oidc/register').set('Authorization', 'Bearer wrong-token-of-some-length').send(body)).status).toBe(401);
+      const allowed = await request(gated.issuer).post('oidc/register').set('Authorization', 'Bearer an-initial-access-token-for-tests').send(body);
+      expect(allowed.status).toBe(201);
+    } finally {
+      await gated.close();
+    }
+  });
+});
