@@ -6,5 +6,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   extensionsToTreatAsEsm: ['.ts'],
+  setupFiles: ['<rootDir>/test/helpers/quietLogs.ts'],
   testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
 };

@@ -10,7 +10,8 @@ const common = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   extensionsToTreatAsEsm: ['.ts'],
   // `npm run build` output: never tests, never modules to resolve.
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.test-'],
+  setupFiles: ['<rootDir>/test/helpers/quietLogs.ts'],
 };
 export default {
   testTimeout: 30000,
@@ -20,7 +21,7 @@ export default {
       ...common,
       displayName: 'mounted at /auth',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/helpers/mountUnderPrefix.ts'],
+      setupFiles: ['<rootDir>/test/helpers/quietLogs.ts', '<rootDir>/test/helpers/mountUnderPrefix.ts'],
     },
   ],
 };

@@ -13,6 +13,7 @@ import { AuditLog } from './services/auditLog.js';
 import { RateLimiter } from './services/rateLimiter.js';
 import { RateLimitsRepository } from './store/rateLimitsRepository.js';
 import { RegistryCache } from './store/registryCache.js';
+import { SecretCipher } from './store/secretCipher.js';
 import { ResourceServersRepository } from './store/resourceServersRepository.js';
 import { RevokedAccessTokensRepository } from './store/revokedAccessTokensRepository.js';
 import { KnexSessionStore } from './store/sessionStore.js';
@@ -53,15 +54,16 @@ export interface AuthContext {
 }
 
 export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
-  const keys = new KeyStore(new SigningKeysRepository(db));
   const logs = new LogsRepository(db);
   const registryCache = new RegistryCache(db, options.registryCacheMs);
+  // Signing keys ride on the registry cache's change counter: a rotation anywhere reaches every instance.
+  const keys = new KeyStore(new SigningKeysRepository(db), registryCache);
   const rateLimits = new RateLimitsRepository(db);
   return {
     options,
     db,
     repos: {
-      clients: new ClientsRepository(db, registryCache),
+      clients: new ClientsRepository(db, registryCache, new SecretCipher(options.secretEncryptionKey)),
       clientGrants: new ClientGrantsRepository(db, registryCache),
       clientRegistrations: new ClientRegistrationsRepository(db),
       resourceServers: new ResourceServersRepository(db, registryCache),

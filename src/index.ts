@@ -40,12 +40,23 @@ import { AccessTokenStatus } from './services/tokenStatus.js';
 import { UserinfoService } from './services/userinfoService.js';
 import { migrateToLatest, openDatabase, withAdvisoryLock } from './store/database.js';
 import { Sweeper, type SweepReport } from './services/sweeper.js';
+import { createOperations } from './ops/operations.js';
+import { createLogger, knexLog } from './ops/logger.js';
+import { describeDatabaseError } from './ops/databaseErrors.js';
+import { landingPage, notFoundPage } from './ops/sitePages.js';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { RequestHandler } from 'express';
+import type { Operations } from './ops/operations.js';
 
 export type { AuthServerOptions, AuthenticatedUser } from './options.js';
 export type { SweepReport } from './services/sweeper.js';
 export type { Client } from './domain/clients.js';
 export type { ResourceServer } from './domain/resourceServers.js';
 export { databaseConfigFromUrl } from './store/database.js';
+export { ConfigurationError, StartupError } from './ops/configurationError.js';
+export type { NewClient, NewResourceServer, NewUser } from './services/registryService.js';
+export type { LogStreamOptions } from './ops/logStreams.js';
 
 export interface AuthServer {
   router: Router;
@@ -60,39 +71,67 @@ export interface AuthServer {
   context: AuthContext;
   /** Deletes expired rows now (the sweeper also runs every `sweepIntervalMs`); `now` lets tests look ahead. */
   sweep(now?: number): Promise<SweepReport>;
+  /** The structured log (pino): the host may log to it too. */
+  logger: Logger;
+  /** The Prometheus registry behind `{issuer}metrics`, for a host that serves metrics elsewhere. */
+  metrics: Registry;
+  /** A styled 404 page: mount it after everything else in the host app (the standalone server does). */
+  notFound: RequestHandler[];
+  /** Marks the server not ready (/readyz answers 503): call it when shutdown begins, before close(). */
+  drain(): void;
+  /** Stops the sweeper, flushes the audit log and the log streams, and closes the database. */
   close(): Promise<void>;
 }
 
 export async function createAuthServer(options: AuthServerOptions): Promise<AuthServer> {
   const resolved = resolveOptions(options);
-  const db = openDatabase(resolved.database);
+  const logger = createLogger(resolved);
+  const db = openDatabase({ log: knexLog(logger), ...resolved.database });
   try {
     if (resolved.migrate) await migrateToLatest(db);
     const ctx = createContext(resolved, db);
+    const ops = createOperations(resolved, db, logger);
+    ctx.audit.subscribe((event) => ops.onAuditEvent(event));
     const admin = new RegistryService(ctx);
     // Instances starting at once take turns: one creates the first signing key, the others find it.
     await withAdvisoryLock(db, 'bootstrap', async () => {
       await ctx.keys.init();
+      // Secrets stored before secretEncryptionKey was set are sealed now (a no-op without a key).
+      await ctx.repos.clients.sealPlaintextSecrets();
       await admin.ensureDefaultConnection();
       await admin.ensureManagementApi();
     });
-    const sweeper = new Sweeper(db, { onError: (err) => console.error('[auth-server] sweep failed', err) });
+    const sweeper = new Sweeper(db, { onError: (err) => ops.logger.error({ err }, 'sweep failed') });
     sweeper.start(resolved.sweepIntervalMs);
     const close = async () => {
+      ops.readiness.draining = true;
       await sweeper.stop();
       await ctx.audit.flush();
+      await ops.close();
       await db.destroy();
     };
     const sweep = (now?: number) => sweeper.sweep(now);
-    return { router: buildRouter(ctx, admin), wellKnown: rootWellKnownRouter(ctx), admin, context: ctx, sweep, close };
+    const render = createRenderer(resolved.viewsDirectory, resolved.branding, resolved.texts);
+    return {
+      router: buildRouter(ctx, admin, ops),
+      wellKnown: rootWellKnownRouter(ctx),
+      admin,
+      context: ctx,
+      sweep,
+      logger: ops.logger,
+      metrics: ops.metrics.registry,
+      notFound: notFoundPage(render, resolved.issuerUrl.pathname),
+      drain: () => void (ops.readiness.draining = true),
+      close,
+    };
   } catch (err) {
     await db.destroy();
-    throw err;
+    throw describeDatabaseError(err, resolved.database) ?? err;
   }
 }
 
-function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
-  const log = (err: unknown) => console.error('[auth-server]', err);
+function buildRouter(ctx: AuthContext, admin: RegistryService, ops: Operations): Router {
+  const log = (err: unknown) => ops.logger.error({ err }, 'request failed');
   const render = createRenderer(ctx.options.viewsDirectory, ctx.options.branding, ctx.options.texts);
   const theme = themeStylesheet(ctx.options.branding);
   const gate = new TransactionGate(ctx);
@@ -100,6 +139,8 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
 
   const router = express.Router();
   if (ctx.options.trustProxy) router.use(trustedProxy(ctx.options.trustProxy));
+  router.use(ops.observe);
+  router.use(ops.router);
   router.use((req, res, next) => {
     res.locals.assetsPath = `${req.baseUrl}/assets`;
     next();
@@ -108,6 +149,12 @@ function buildRouter(ctx: AuthContext, admin: RegistryService): Router {
     res.type('text/css').set('Cache-Control', 'public, max-age=300').send(theme);
   });
   router.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  router.get('/', ...landingPage(render));
+  // A rotation made on another instance is picked up here (within registryCacheMs) before anything is
+  // signed or verified: the JWKS, every token and the Management API's own token check use these keys.
+  router.use((_req, _res, next) => {
+    ctx.keys.refresh().then(() => next(), next);
+  });
   router.use(discoveryRouter(ctx));
   router.use(oauthInputGuard());
   const tokens = new TokenService(ctx);

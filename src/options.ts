@@ -3,9 +3,16 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import proxyaddr from 'proxy-addr';
 import type { MetadataFetchPolicy } from './services/clientMetadataFetcher.js';
+import type { ThirdPartySecurityMode } from './domain/clients.js';
 import { databaseConfigFromUrl } from './store/database.js';
+import { parseSecretEncryptionKey } from './store/secretCipher.js';
 import { checkColor, type Branding, type Texts } from './http/texts.js';
 import { resolveAbuseLimits, type AbuseLimits, type LimitRule } from './domain/abuseLimits.js';
+import type { Logger } from 'pino';
+import { checkOptions, type LOG_LEVELS, type optionsSchema } from './ops/optionsSchema.js';
+import { resolveLogStream, type LogStreamOptions, type LogStreamSettings } from './ops/logStreams.js';
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A user the host application has already signed in (the `authenticate` hook's answer). */
 export interface AuthenticatedUser {
@@ -77,6 +84,12 @@ export interface AuthServerOptions {
    */
   defaultAudience?: string;
   /**
+   * The security mode of new third-party clients that do not choose one, dynamically registered and
+   * metadata-document clients included: Auth0's `strict` (PKCE, no implicit or password grants, a
+   * client grant for every API) or `permissive`. Default: permissive.
+   */
+  thirdPartySecurityMode?: ThirdPartySecurityMode;
+  /**
    * Client ID Metadata Documents (MCP's way for clients to identify themselves): a client_id that is a
    * URL is fetched as the client's metadata. Off by default; `true` or the fetch policy below.
    */
@@ -105,6 +118,21 @@ export interface AuthServerOptions {
    * address, 20 per address; each in 15 minutes. They can be tuned, not switched off.
    */
   abuseLimits?: Partial<Record<keyof AbuseLimits, Partial<LimitRule>>>;
+  /**
+   * 32 random bytes, base64: client secrets are stored encrypted with it (AES-256-GCM). Default: the
+   * SECRET_ENCRYPTION_KEY environment variable; without either, secrets are stored in plain text.
+   */
+  secretEncryptionKey?: string;
+  /** After POST /api/v2/clients/{id}/rotate-secret the old secret keeps working this long. Default: 0 (Auth0: at once). */
+  secretRotationGraceSeconds?: number;
+  /** The structured log's level (pino). Default: the LOG_LEVEL environment variable, else "info". */
+  logLevel?: LogLevel;
+  /** A pino logger of the host's to write to (its level applies). Default: a new one on stdout. */
+  logger?: Logger;
+  /** Prometheus metrics at `{issuer}metrics`: false turns them off; `{ token }` requires `Authorization: Bearer <token>`. Default: on, open. */
+  metrics?: boolean | { token?: string };
+  /** Audit events also pushed to these HTTP endpoints (Auth0's log streams). Default: none. */
+  logStreams?: LogStreamOptions[];
 }
 
 export interface ResolvedOptions {
@@ -127,23 +155,32 @@ export interface ResolvedOptions {
   /** null: the host app's `trust proxy` setting applies. */
   trustProxy: ((address: string, hop: number) => boolean) | null;
   defaultAudience: string | null;
+  thirdPartySecurityMode: ThirdPartySecurityMode;
   /** null when client ids in URL form are not fetched. */
   clientIdMetadataDocuments: MetadataFetchPolicy | null;
   sweepIntervalMs: number;
   /** null when registration is off. */
   dynamicClientRegistration: { requestsPerMinutePerIp: number; initialAccessToken: string | null; unusedClientSeconds: number } | null;
   abuseLimits: AbuseLimits;
+  /** null: client secrets are stored in plain text. */
+  secretEncryptionKey: Buffer | null;
+  secretRotationGraceSeconds: number;
+  logLevel: LogLevel;
+  logger: Logger | null;
+  /** null when the metrics endpoint is off. */
+  metrics: { token: string | null } | null;
+  logStreams: LogStreamSettings[];
 }
 
+/**
+ * Every option must have a row in the zod schema (src/ops/optionsSchema.ts), which refuses unknown
+ * keys: this fails to compile when one is missing there, rather than refusing the option at start.
+ */
+export const EVERY_OPTION_IS_CHECKED: Record<Exclude<keyof AuthServerOptions, keyof typeof optionsSchema.shape>, never> = {};
+
 export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
-  let issuerUrl: URL;
-  try {
-    issuerUrl = new URL(options.issuer);
-  } catch {
-    throw new TypeError(`issuer must be an absolute URL, got "${options.issuer}"`);
-  }
-  if (!options.issuer.endsWith('/')) throw new TypeError('issuer must end with "/"');
-  if (issuerUrl.search || issuerUrl.hash) throw new TypeError('issuer must not have a query or fragment');
+  checkOptions(options);
+  const issuerUrl = new URL(options.issuer);
   const secure = options.cookie?.secure ?? issuerUrl.protocol === 'https:';
   return {
     issuer: options.issuer,
@@ -166,7 +203,7 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     companyName: options.companyName ?? 'Authorization Server',
     branding: {
       companyName: options.companyName ?? 'Authorization Server',
-      logoUrl: options.logoUrl && /^https:\/\//.test(options.logoUrl) ? options.logoUrl : null,
+      logoUrl: options.logoUrl ?? null,
       primaryColor: checkColor(options.colors?.primary ?? '#3b5bdb', 'colors.primary'),
       backgroundColor: checkColor(options.colors?.background ?? '#f3f4f7', 'colors.background'),
     },
@@ -179,9 +216,16 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     registryCacheMs: nonNegative(options.registryCacheMs ?? 1000, 'registryCacheMs'),
     trustProxy: options.trustProxy === undefined ? null : compileTrust(options.trustProxy),
     defaultAudience: options.defaultAudience ?? null,
+    thirdPartySecurityMode: options.thirdPartySecurityMode ?? 'permissive',
     clientIdMetadataDocuments: metadataFetchPolicy(options.clientIdMetadataDocuments),
     sweepIntervalMs: nonNegative(options.sweepIntervalMs ?? 60_000, 'sweepIntervalMs'),
     abuseLimits: resolveAbuseLimits(options.abuseLimits),
+    secretEncryptionKey: parseSecretEncryptionKey(options.secretEncryptionKey ?? process.env.SECRET_ENCRYPTION_KEY),
+    secretRotationGraceSeconds: nonNegative(options.secretRotationGraceSeconds ?? 0, 'secretRotationGraceSeconds'),
+    logLevel: options.logLevel ?? logLevelFromEnvironment(),
+    logger: options.logger ?? null,
+    metrics: options.metrics === false ? null : { token: (typeof options.metrics === 'object' ? options.metrics.token : undefined) ?? null },
+    logStreams: (options.logStreams ?? []).map(resolveLogStream),
   };
 }
 
@@ -221,4 +265,13 @@ function compileTrust(value: boolean | number | string | string[]): (address: st
 function nonNegative(value: number, name: string): number {
   if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a number of milliseconds, 0 or more`);
   return value;
+}
+
+/** LOG_LEVEL is read here too, so an embedding host's operators can change the level without a code change. */
+function logLevelFromEnvironment(): LogLevel {
+  const value = process.env.LOG_LEVEL;
+  const levels: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (value === undefined || value === '') return 'info';
+  if (!levels.includes(value)) throw new TypeError(`LOG_LEVEL must be one of ${levels.join(', ')} (got "${value}")`);
+  return value as LogLevel;
 }

@@ -1,48 +1,97 @@
 /**
- * `npm run admin -- <command>`: administration from the shell, on the database named by DATABASE_URL
- * (default: the SQLite file ./data/auth.sqlite) for the issuer named by ISSUER.
- *
- *   create-management-client [--name NAME]   creates a machine-to-machine client allowed every
- *                                            Management API scope and prints its credentials
+ * `npm run admin -- <command>`: administration from the shell, with the server's own configuration
+ * (the same environment variables and defaults as `npm start`: DATABASE_URL, ISSUER or PORT).
  */
 import { parseArgs } from 'node:util';
-import { createAuthServer, databaseConfigFromUrl } from '../index.js';
+import { ConfigurationError, createAuthServer, StartupError, type AuthServer } from '../index.js';
 import { managementAudience } from '../domain/managementApi.js';
+import { readEnvironment } from '../ops/environment.js';
+import { ClientService } from '../services/clientService.js';
 
-const USAGE = 'Usage: npm run admin -- create-management-client [--name NAME]';
+const USAGE = `Usage: npm run admin -- <command>
+
+Commands:
+  create-management-client [--name NAME]  a machine-to-machine client allowed every Management API
+                                          scope; prints its credentials as JSON. Idempotent by name:
+                                          if a management client of that name exists, prints it.
+                                          (default name: "Management API client")
+  list                                    the management clients (id, name), as JSON
+  delete <client_id>                      deletes a management client
+  --help                                  this text
+
+Configuration comes from the environment, as for \`npm start\`: DATABASE_URL (default ./data/auth.sqlite),
+ISSUER (default http://localhost:$PORT/, PORT default 3000).`;
+
+type Command = (auth: AuthServer, args: string[], name: string | undefined) => Promise<number>;
+
+const COMMANDS: Record<string, { arity: number; run: Command }> = {
+  'create-management-client': { arity: 0, run: createManagementClient },
+  list: { arity: 0, run: listManagementClients },
+  delete: { arity: 1, run: deleteManagementClient },
+};
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' } } });
-  if (positionals[0] !== 'create-management-client' || positionals.length !== 1) {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help || positionals[0] === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const command = COMMANDS[positionals[0] ?? ''];
+  if (!command || positionals.length !== command.arity + 1) {
     console.error(USAGE);
     return 2;
   }
-  const issuer = process.env.ISSUER ?? `http://localhost:${process.env.PORT ?? 3000}/`;
-  const auth = await createAuthServer({ issuer, database: databaseConfigFromUrl(process.env.DATABASE_URL) });
+  const env = readEnvironment();
+  // Quiet: the command's JSON is what goes to stdout.
+  const auth = await createAuthServer({ issuer: env.issuer, database: env.database, logLevel: 'warn', sweepIntervalMs: 0 });
   try {
-    const client = await auth.admin.ensureManagementClient({ name: values.name ?? 'Management API client' });
-    console.log(
-      JSON.stringify(
-        {
-          client_id: client.clientId,
-          client_secret: client.clientSecret,
-          audience: managementAudience(issuer),
-          token_endpoint: `${issuer}oauth/token`,
-        },
-        null,
-        2,
-      ),
-    );
-    return 0;
+    return await command.run(auth, positionals.slice(1), values.name);
   } finally {
     await auth.close();
   }
 }
 
+async function isManagementClient(auth: AuthServer, clientId: string): Promise<boolean> {
+  return (await auth.context.repos.clientGrants.find(clientId, managementAudience(auth.context.options.issuer))) !== null;
+}
+
+async function createManagementClient(auth: AuthServer, _args: string[], name = 'Management API client'): Promise<number> {
+  const issuer = auth.context.options.issuer;
+  const existingId = await auth.context.repos.clients.findIdByName(name);
+  if (existingId && !(await isManagementClient(auth, existingId))) {
+    console.error(`A client named "${name}" exists (${existingId}) and is not a management client: choose another --name.`);
+    return 1;
+  }
+  const client = await auth.admin.ensureManagementClient(existingId ? { clientId: existingId } : { name });
+  if (existingId) console.error(`A management client named "${name}" already exists: these are its credentials (nothing was created).`);
+  const credentials = { client_id: client.clientId, client_secret: client.clientSecret, audience: managementAudience(issuer), token_endpoint: `${issuer}oauth/token`, created: !existingId };
+  console.log(JSON.stringify(credentials, null, 2));
+  return 0;
+}
+
+async function listManagementClients(auth: AuthServer): Promise<number> {
+  const { clients } = await auth.context.repos.clients.list({ appTypes: ['non_interactive'] }, { offset: 0, limit: 1000 });
+  const found = [];
+  for (const client of clients) if (await isManagementClient(auth, client.clientId)) found.push({ client_id: client.clientId, name: client.name });
+  console.log(JSON.stringify(found, null, 2));
+  return 0;
+}
+
+async function deleteManagementClient(auth: AuthServer, [clientId]: string[]): Promise<number> {
+  if (!clientId || !(await isManagementClient(auth, clientId))) {
+    console.error(`No management client has the id ${clientId}. (\`list\` shows them; other clients are deleted through the Management API.)`);
+    return 1;
+  }
+  await new ClientService(auth.context).delete(clientId);
+  console.error(`Deleted the management client ${clientId}.`);
+  return 0;
+}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    const known = err instanceof ConfigurationError || err instanceof StartupError;
+    console.error(known ? err.message : err);
     process.exit(1);
   },
 );

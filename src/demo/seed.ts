@@ -12,7 +12,11 @@ export interface DemoApps {
   thirdParty: Client;
 }
 
-/** Idempotent, also when several instances seed one database at once (each step inserts or finds). */
+/**
+ * Idempotent, also when several instances seed one database at once (each step inserts or finds).
+ * The demo clients' URLs are set on every start, so that a restart on another port (or issuer) with
+ * the same database does not end in "Callback URL mismatch".
+ */
 export async function seedDemo(server: AuthServer, sampleOrigin: string): Promise<DemoApps> {
   const { admin } = server;
   await admin.ensureResourceServer({
@@ -32,7 +36,8 @@ export async function seedDemo(server: AuthServer, sampleOrigin: string): Promis
     appType: 'regular_web',
     description: 'The first-party web application of Contoso.',
     callbacks: [`${sampleOrigin}/callback/contoso`],
-  });
+    allowedLogoutUrls: [`${sampleOrigin}/`],
+  }, { updateUrls: true });
   const thirdParty = await admin.ensureClient({
     clientId: THIRD_PARTY_ID,
     name: 'Fabrikam',
@@ -40,6 +45,7 @@ export async function seedDemo(server: AuthServer, sampleOrigin: string): Promis
     isFirstParty: false,
     description: 'A partner application that reads and writes Contoso posts.',
     callbacks: [`${sampleOrigin}/callback/fabrikam`],
-  });
+    allowedLogoutUrls: [`${sampleOrigin}/`],
+  }, { updateUrls: true });
   return { firstParty, thirdParty };
 }

@@ -3,7 +3,7 @@
  * first what decides whether the redirect URI can be trusted (errors become a page), then everything
  * else (errors are sent to the client's redirect URI).
  */
-import { isPublicClient, type Client } from './clients.js';
+import { isPublicClient, isStrictThirdParty, type Client } from './clients.js';
 import { OAuthError, UntrustedRequestError } from './errors.js';
 import { isValidCodeChallenge } from './pkce.js';
 import { matchRedirectUri } from './redirectUris.js';
@@ -90,7 +90,9 @@ export function checkRedirectUri(params: RawParams, client: Client): ErrorDestin
   if (!matchRedirectUri(redirectUri, client.callbacks, client.appType === 'native')) {
     throw new UntrustedRequestError(
       'Callback URL mismatch',
-      `The redirect URI is not in the list of allowed callback URLs of the application "${client.name}".`,
+      // As Auth0 does, the page names the URL that was tried (whoever owns the app can then add it),
+      // not the registered list, which is the app's configuration and not the visitor's business.
+      `The redirect URI ${JSON.stringify(redirectUri.length > 500 ? `${redirectUri.slice(0, 500)}…` : redirectUri)} is not in the list of allowed callback URLs of the application "${client.name}".`,
     );
   }
   const state = single(params, 'state');
@@ -187,8 +189,8 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     if (!isValidCodeChallenge(codeChallenge)) {
       throw new OAuthError('invalid_request', 'code_challenge must be a base64url-encoded SHA-256 hash (43 characters).');
     }
-  } else if (withCode && isPublicClient(client)) {
-    throw new OAuthError('invalid_request', 'Public clients must use PKCE: code_challenge is required.');
+  } else if (withCode && (isPublicClient(client) || isStrictThirdParty(client))) {
+    throw new OAuthError('invalid_request', 'This client must use PKCE: code_challenge is required.');
   }
 
   return {

@@ -38,8 +38,29 @@ export interface Client {
   jwtAlg: IdTokenAlg;
   jwtLifetimeInSeconds: number;
   clientMetadata: Record<string, string>;
+  /** Third-party clients only (null for first-party): strict is OAuth 2.1 and explicit API grants. Fixed at creation. */
+  thirdPartySecurityMode: ThirdPartySecurityMode | null;
+  /** open_redirect_protection: a third-party client's errors and Decline end on our page, not at its callback. */
+  redirectionPolicy: RedirectionPolicy;
   createdAt: number;
   updatedAt: number;
+}
+
+export const THIRD_PARTY_SECURITY_MODES = ['strict', 'permissive'] as const;
+export type ThirdPartySecurityMode = (typeof THIRD_PARTY_SECURITY_MODES)[number];
+export const REDIRECTION_POLICIES = ['allow_always', 'open_redirect_protection'] as const;
+export type RedirectionPolicy = (typeof REDIRECTION_POLICIES)[number];
+
+/** Auth0's enhanced security controls for third-party applications: these grants and no others. */
+export const STRICT_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+
+export function isStrictThirdParty(client: Pick<Client, 'isFirstParty' | 'thirdPartySecurityMode'>): boolean {
+  return !client.isFirstParty && client.thirdPartySecurityMode === 'strict';
+}
+
+/** Errors after the redirect URI is trusted, and Decline, go back to the client unless it asked for protection. */
+export function redirectsErrors(client: Pick<Client, 'isFirstParty' | 'redirectionPolicy'>): boolean {
+  return client.isFirstParty || client.redirectionPolicy === 'allow_always';
 }
 
 export function isPublicClient(client: Pick<Client, 'tokenEndpointAuthMethod'>): boolean {
@@ -57,7 +78,7 @@ export function defaultGrantTypes(authMethod: TokenEndpointAuthMethod): GrantTyp
 
 /** Rules every client must satisfy, whoever creates it. Returns a message per broken rule. */
 export function clientRuleViolations(
-  client: Pick<Client, 'tokenEndpointAuthMethod' | 'grantTypes' | 'jwtAlg' | 'name' | 'callbacks'> & { allowedLogoutUrls?: readonly string[] },
+  client: Pick<Client, 'tokenEndpointAuthMethod' | 'grantTypes' | 'jwtAlg' | 'name' | 'callbacks'> & { allowedLogoutUrls?: readonly string[]; thirdPartySecurityMode?: ThirdPartySecurityMode | null },
 ): string[] {
   const problems: string[] = [];
   const isPublic = isPublicClient(client);
@@ -68,6 +89,10 @@ export function clientRuleViolations(
     problems.push('A public client cannot use the client_credentials grant.');
   }
   if (/[<>]/.test(client.name)) problems.push('The name must not contain "<" or ">".');
+  if (client.thirdPartySecurityMode === 'strict') {
+    const refused = client.grantTypes.filter((g) => !STRICT_GRANT_TYPES.includes(g));
+    if (refused.length > 0) problems.push(`A strict third-party client cannot use ${refused.join(', ')} (only ${STRICT_GRANT_TYPES.join(', ')}).`);
+  }
   for (const callback of client.callbacks) {
     const problem = callbackProblem(callback);
     if (problem) problems.push(problem);

@@ -8,6 +8,10 @@ export const MANAGEMENT_SCOPES: string[] = [
   ),
   'read:logs',
   'read:logs_users',
+  // Signing keys: list and read, rotate, revoke (Auth0's names).
+  'read:signing_keys',
+  'create:signing_keys',
+  'update:signing_keys',
 ];
 
 export function managementAudience(issuer: string): string {

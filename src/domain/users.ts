@@ -13,6 +13,27 @@ export interface User {
   loginsCount: number;
   createdAt: number;
   updatedAt: number;
+  /** Auth0's metadata: what the user may edit about themselves, and what only applications set. Default {}. */
+  userMetadata?: Metadata;
+  appMetadata?: Metadata;
+}
+
+/** A JSON object (user_metadata, app_metadata). */
+export type Metadata = Record<string, unknown>;
+
+/**
+ * Auth0's PATCH semantics for metadata: the top-level keys given replace the stored ones (an object
+ * value replaces the stored object whole: only the root level is merged), a key set to null is
+ * removed, and an empty object removes all of it.
+ */
+export function mergeMetadata(stored: Metadata, patch: Metadata): Metadata {
+  if (Object.keys(patch).length === 0) return {};
+  const merged: Metadata = { ...stored };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
 }
 
 export const DEFAULT_CONNECTION_NAME = 'Username-Password-Authentication';

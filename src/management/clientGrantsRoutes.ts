@@ -5,12 +5,15 @@ import type { AuthContext } from '../context.js';
 import type { ClientGrant } from '../store/clientGrantsRepository.js';
 import type { ClientGrantService } from '../services/clientGrantService.js';
 import { requireScope } from './authentication.js';
-import { notFound } from './errors.js';
-import { pageResponse, parseBody, readPaging, readString } from './requests.js';
+import { IGNORED_FIELDS, ignoredFields } from './auth0Fields.js';
+import { invalidBody, notFound } from './errors.js';
+import { checkpointResponse, pageResponse, parseBody, readCheckpoint, readFieldSelection, readPaging, readString } from './requests.js';
 
 const scopeList = z.array(z.string().min(1).max(280)).max(500);
-const createSchema = z.object({ client_id: z.string().min(1).max(64), audience: z.string().min(1).max(600), scope: scopeList }).strict();
-const updateSchema = z.object({ scope: scopeList }).strict();
+const ignored = ignoredFields(IGNORED_FIELDS.clientGrant);
+const createSchema = z.object({ client_id: z.string().min(1).max(64), audience: z.string().min(1).max(600), scope: scopeList, ...ignored }).strict();
+// client_id and audience come back from GET; they cannot change, so only their current values pass.
+const updateSchema = z.object({ scope: scopeList.optional(), client_id: z.string().optional(), audience: z.string().optional(), ...ignored }).strict();
 
 const present = (grant: ClientGrant) => ({ id: grant.id, client_id: grant.clientId, audience: grant.audience, scope: grant.scopes });
 
@@ -24,17 +27,33 @@ export function clientGrantsRoutes(ctx: AuthContext, service: ClientGrantService
   });
 
   router.get('/client-grants', requireScope('read:client_grants'), async (req, res) => {
+    const select = readFieldSelection(req);
+    const checkpoint = readCheckpoint(req);
     const paging = readPaging(req);
-    const { items, total } = await ctx.repos.clientGrants.list(
-      { clientId: readString(req, 'client_id'), audience: readString(req, 'audience') },
-      { offset: paging.offset, limit: paging.perPage },
-    );
-    res.json(pageResponse('client_grants', items.map(present), total, paging));
+    const filter = { clientId: readString(req, 'client_id'), audience: readString(req, 'audience') };
+    if (checkpoint) {
+      const { items, next } = await ctx.repos.clientGrants.listAfter(filter, checkpoint);
+      res.json(checkpointResponse('client_grants', items.map((g) => select(present(g))), next));
+      return;
+    }
+    const { items, total } = await ctx.repos.clientGrants.list(filter, { offset: paging.offset, limit: paging.perPage });
+    res.json(pageResponse('client_grants', items.map((g) => select(present(g))), total, paging));
+  });
+
+  router.get('/client-grants/:id', requireScope('read:client_grants'), async (req, res) => {
+    const select = readFieldSelection(req);
+    const grant = await ctx.repos.clientGrants.findById(String(req.params.id));
+    if (!grant) throw missing();
+    res.json(select(present(grant)));
   });
 
   router.patch('/client-grants/:id', requireScope('update:client_grants'), async (req, res) => {
     const body = parseBody(updateSchema, req.body);
-    const grant = await service.updateScopes(String(req.params.id), body.scope);
+    const stored = await ctx.repos.clientGrants.findById(String(req.params.id));
+    if (!stored) throw missing();
+    if (body.client_id !== undefined && body.client_id !== stored.clientId) throw invalidBody('Payload validation error: client_id of a client grant cannot be changed.');
+    if (body.audience !== undefined && body.audience !== stored.audience) throw invalidBody('Payload validation error: audience of a client grant cannot be changed.');
+    const grant = body.scope === undefined ? stored : await service.updateScopes(stored.id, body.scope);
     if (!grant) throw missing();
     res.json(present(grant));
   });

@@ -7,7 +7,8 @@ import type { ClientService } from '../services/clientService.js';
 import type { RegistryService } from '../services/registryService.js';
 import { callerHas, requireScope } from './authentication.js';
 import { invalidQuery, ManagementError, notFound } from './errors.js';
-import { pageResponse, parseBody, readBoolean, readPaging, readString } from './requests.js';
+import { IGNORED_FIELDS, ignoredFields } from './auth0Fields.js';
+import { checkpointResponse, pageResponse, parseBody, readBoolean, readCheckpoint, readFieldSelection, readPaging, readString } from './requests.js';
 
 const url = z.string().max(2000);
 const urlList = z.array(url).max(100);
@@ -33,11 +34,15 @@ const clientFields = {
     })
     .strict(),
   client_metadata: z.record(z.string().max(255), z.string().max(255)),
+  // GET returns it; every client here is OIDC-conformant, so only true can be honoured.
+  oidc_conformant: z.literal(true, { message: 'only OIDC-conformant clients are supported (oidc_conformant: true)' }),
 };
 
 const anyClientField = z.object(clientFields).partial();
-const createSchema = anyClientField.required({ name: true }).strict();
-const updateSchema = anyClientField.extend({ client_secret: z.string().min(32).max(512).optional() }).strict();
+const clientSecret = z.string().min(32).max(512).optional();
+// Auth0's read-only and unsupported fields are accepted and ignored (auth0Fields.ts); others are a 400.
+const createSchema = anyClientField.required({ name: true }).extend({ client_secret: clientSecret, ...ignoredFields(IGNORED_FIELDS.client) }).strict();
+const updateSchema = anyClientField.extend({ client_secret: clientSecret, ...ignoredFields(IGNORED_FIELDS.client) }).strict();
 
 /** The Auth0 JSON of a client; the secret only for callers with read:client_keys. */
 export function presentClient(client: Client, withSecret: boolean): Record<string, unknown> {
@@ -99,22 +104,29 @@ export function clientsRoutes(ctx: AuthContext, registry: RegistryService, clien
   });
 
   router.get('/clients', requireScope('read:clients'), async (req, res) => {
+    const select = readFieldSelection(req);
+    const checkpoint = readCheckpoint(req);
     const paging = readPaging(req);
     const appTypes = readString(req, 'app_type')?.split(',').filter(Boolean);
     const invalid = appTypes?.find((t) => !(APP_TYPES as readonly string[]).includes(t));
     if (invalid) throw invalidQuery(`Query validation error: unknown app_type "${invalid}".`);
-    const { clients: list, total } = await ctx.repos.clients.list(
-      { appTypes: appTypes as Client['appType'][] | undefined, isFirstParty: readBoolean(req, 'is_first_party') },
-      { offset: paging.offset, limit: paging.perPage },
-    );
+    const filter = { appTypes: appTypes as Client['appType'][] | undefined, isFirstParty: readBoolean(req, 'is_first_party') };
     const withSecret = callerHas(res, 'read:client_keys');
-    res.json(pageResponse('clients', list.map((c) => presentClient(c, withSecret)), total, paging));
+    const show = (c: Client) => select(presentClient(c, withSecret));
+    if (checkpoint) {
+      const { clients: list, next } = await ctx.repos.clients.listAfter(filter, checkpoint);
+      res.json(checkpointResponse('clients', list.map(show), next));
+      return;
+    }
+    const { clients: list, total } = await ctx.repos.clients.list(filter, { offset: paging.offset, limit: paging.perPage });
+    res.json(pageResponse('clients', list.map(show), total, paging));
   });
 
   router.get('/clients/:id', requireScope('read:clients'), async (req, res) => {
+    const select = readFieldSelection(req);
     const client = await ctx.repos.clients.findById(req.params.id as string);
     if (!client) throw missing();
-    res.json(presentClient(client, callerHas(res, 'read:client_keys')));
+    res.json(select(presentClient(client, callerHas(res, 'read:client_keys'))));
   });
 
   router.patch('/clients/:id', requireScope('update:clients'), async (req, res) => {

@@ -5,8 +5,9 @@ import type { AuthContext } from '../context.js';
 import type { Connection } from '../store/connectionsRepository.js';
 import type { ConnectionService } from '../services/connectionService.js';
 import { requireScope } from './authentication.js';
-import { notFound } from './errors.js';
-import { pageResponse, parseBody, readPaging, readString } from './requests.js';
+import { IGNORED_FIELDS, ignoredFields } from './auth0Fields.js';
+import { invalidBody, notFound } from './errors.js';
+import { pageResponse, parseBody, readFieldSelection, readPaging, readString } from './requests.js';
 
 const clientIds = z.array(z.string().min(1).max(64)).max(1000);
 const createSchema = z
@@ -14,9 +15,13 @@ const createSchema = z
     name: z.string().max(128).regex(/^[A-Za-z0-9](-?[A-Za-z0-9])*$/, 'must be letters and digits, with single dashes between them'),
     strategy: z.literal('auth0', { message: 'only database connections (strategy "auth0") are supported' }),
     enabled_clients: clientIds.optional(),
+    ...ignoredFields(IGNORED_FIELDS.connection),
   })
   .strict();
-const updateSchema = z.object({ enabled_clients: clientIds.optional() }).strict();
+// name and strategy come back from GET; they cannot change, so only their current values pass.
+const updateSchema = z
+  .object({ enabled_clients: clientIds.optional(), name: z.string().optional(), strategy: z.string().optional(), ...ignoredFields(IGNORED_FIELDS.connection) })
+  .strict();
 const statusSchema = z.array(z.object({ client_id: z.string().min(1).max(64), status: z.boolean() }).strict()).min(1).max(50);
 
 export function connectionsRoutes(ctx: AuthContext, service: ConnectionService): Router {
@@ -37,12 +42,13 @@ export function connectionsRoutes(ctx: AuthContext, service: ConnectionService):
   };
 
   router.get('/connections', requireScope('read:connections'), async (req, res) => {
+    const select = readFieldSelection(req);
     const paging = readPaging(req);
     const { items, total } = await ctx.repos.connections.search(
       { name: readString(req, 'name'), strategy: readString(req, 'strategy') },
       { offset: paging.offset, limit: paging.perPage },
     );
-    res.json(pageResponse('connections', await Promise.all(items.map(present)), total, paging));
+    res.json(pageResponse('connections', (await Promise.all(items.map(present))).map(select), total, paging));
   });
 
   router.post('/connections', requireScope('create:connections'), async (req, res) => {
@@ -51,12 +57,15 @@ export function connectionsRoutes(ctx: AuthContext, service: ConnectionService):
   });
 
   router.get('/connections/:id', requireScope('read:connections'), async (req, res) => {
-    res.json(await present(await load(req.params.id)));
+    const select = readFieldSelection(req);
+    res.json(select(await present(await load(req.params.id))));
   });
 
   router.patch('/connections/:id', requireScope('update:connections'), async (req, res) => {
     const body = parseBody(updateSchema, req.body);
     const connection = await load(req.params.id);
+    if (body.name !== undefined && body.name !== connection.name) throw invalidBody('Payload validation error: the name of a connection cannot be changed.');
+    if (body.strategy !== undefined && body.strategy !== connection.strategy) throw invalidBody('Payload validation error: the strategy of a connection cannot be changed.');
     if (body.enabled_clients) await service.replaceEnabledClients(connection.id, body.enabled_clients);
     res.json(await present(connection));
   });

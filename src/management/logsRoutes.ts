@@ -5,7 +5,7 @@ import type { LogEvent } from '../domain/logEvents.js';
 import type { LogFilter } from '../store/logsRepository.js';
 import { requireScope } from './authentication.js';
 import { invalidQuery, notFound } from './errors.js';
-import { pageResponse, readPaging, readString } from './requests.js';
+import { pageResponse, readFieldSelection, readPaging, readString } from './requests.js';
 
 const SEARCHABLE = ['type', 'client_id', 'user_id', 'user_name', 'ip', 'connection', 'audience'] as const;
 
@@ -47,30 +47,37 @@ export function logsRoutes(ctx: AuthContext): Router {
   const router = express.Router();
 
   async function search(req: Request, filter: LogFilter) {
+    const select = readFieldSelection(req);
+    const show = (event: LogEvent) => select(presentLog(event));
     await ctx.audit.flush();
     const from = readString(req, 'from');
     const take = readString(req, 'take');
     if (from !== undefined || take !== undefined) {
       const count = take === undefined ? 50 : Number(take);
       if (!Number.isInteger(count) || count < 1 || count > 100) throw invalidQuery("Query validation error: 'take' must be between 1 and 100.");
-      return (await ctx.repos.logs.after(filter, from ?? null, count)).map(presentLog);
+      return (await ctx.repos.logs.after(filter, from ?? null, count)).map(show);
     }
     const paging = readPaging(req);
     const sort = readString(req, 'sort') ?? 'date:-1';
     if (sort !== 'date:-1' && sort !== 'date:1') throw invalidQuery("Query validation error: 'sort' must be date:1 or date:-1.");
     const { events, total } = await ctx.repos.logs.search(filter, { offset: paging.offset, limit: paging.perPage, ascending: sort === 'date:1' });
-    return pageResponse('logs', events.map(presentLog), total, paging);
+    return pageResponse('logs', events.map(show), total, paging);
   }
 
   router.get('/logs', requireScope('read:logs'), async (req, res) => {
-    res.json(await search(req, parseLogQuery(readString(req, 'q'))));
+    // Auth0 documents `q`; its SDKs and older scripts send `search`. Both mean the same; not both at once.
+    const q = readString(req, 'q');
+    const searchParam = readString(req, 'search');
+    if (q !== undefined && searchParam !== undefined && q !== searchParam) throw invalidQuery("Query validation error: give 'q' or 'search', not both.");
+    res.json(await search(req, parseLogQuery(q ?? searchParam)));
   });
 
   router.get('/logs/:id', requireScope('read:logs'), async (req, res) => {
     await ctx.audit.flush();
+    const select = readFieldSelection(req);
     const event = await ctx.repos.logs.findById(String(req.params.id));
     if (!event) throw notFound('inexistent_log', 'The log event does not exist');
-    res.json(presentLog(event));
+    res.json(select(presentLog(event)));
   });
 
   router.get('/users/:id/logs', requireScope('read:logs', 'read:logs_users'), async (req, res) => {

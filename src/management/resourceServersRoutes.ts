@@ -6,7 +6,8 @@ import type { ResourceServer } from '../domain/resourceServers.js';
 import type { ResourceServerService } from '../services/resourceServerService.js';
 import { requireScope } from './authentication.js';
 import { invalidBody, notFound } from './errors.js';
-import { pageResponse, parseBody, readPaging } from './requests.js';
+import { IGNORED_FIELDS, ignoredFields } from './auth0Fields.js';
+import { pageResponse, parseBody, readFieldSelection, readPaging } from './requests.js';
 
 const scopeValue = z.string().min(1).max(280).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a scope token (no spaces or quotes)');
 const scopes = z
@@ -24,9 +25,10 @@ const fields = {
 };
 
 const anyApiField = z.object(fields).partial();
-const createSchema = anyApiField.required({ name: true }).extend({ identifier: z.string().min(1).max(600) }).strict();
-// The identifier is immutable: accepted here only to be refused with Auth0's message.
-const updateSchema = anyApiField.extend({ identifier: z.unknown().optional() }).strict();
+const ignored = ignoredFields(IGNORED_FIELDS.resourceServer);
+const createSchema = anyApiField.required({ name: true }).extend({ identifier: z.string().min(1).max(600), ...ignored }).strict();
+// The identifier is immutable: its current value (as GET returns it) passes, any other is refused.
+const updateSchema = anyApiField.extend({ identifier: z.unknown().optional(), ...ignored }).strict();
 
 export function presentResourceServer(rs: ResourceServer): Record<string, unknown> {
   return {
@@ -62,20 +64,23 @@ export function resourceServersRoutes(ctx: AuthContext, service: ResourceServerS
   });
 
   router.get('/resource-servers', requireScope('read:resource_servers'), async (req, res) => {
+    const select = readFieldSelection(req);
     const paging = readPaging(req);
     const { items, total } = await ctx.repos.resourceServers.list({ offset: paging.offset, limit: paging.perPage });
-    res.json(pageResponse('resource_servers', items.map(presentResourceServer), total, paging));
+    res.json(pageResponse('resource_servers', items.map((rs) => select(presentResourceServer(rs))), total, paging));
   });
 
   router.get('/resource-servers/:id', requireScope('read:resource_servers'), async (req, res) => {
+    const select = readFieldSelection(req);
     const rs = await ctx.repos.resourceServers.findById(String(req.params.id));
     if (!rs) throw missing();
-    res.json(presentResourceServer(rs));
+    res.json(select(presentResourceServer(rs)));
   });
 
   router.patch('/resource-servers/:id', requireScope('update:resource_servers'), async (req, res) => {
     const body = parseBody(updateSchema, req.body);
-    if (body.identifier !== undefined) throw invalidBody('Payload validation error: identifier cannot be changed: it is the audience of issued tokens.');
+    const stored = body.identifier === undefined ? null : await ctx.repos.resourceServers.findById(String(req.params.id));
+    if (body.identifier !== undefined && body.identifier !== stored?.identifier) throw invalidBody('Payload validation error: identifier cannot be changed: it is the audience of issued tokens.');
     const rs = await service.update(String(req.params.id), {
       ...(body.name !== undefined && { name: body.name }),
       ...(body.scopes !== undefined && { scopes: withDescriptions(body.scopes) }),

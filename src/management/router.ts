@@ -16,6 +16,7 @@ import { ClientGrantService } from '../services/clientGrantService.js';
 import { connectionsRoutes } from './connectionsRoutes.js';
 import { usersRoutes } from './usersRoutes.js';
 import { userBlocksRoutes } from './userBlocksRoutes.js';
+import { keysRoutes } from './keysRoutes.js';
 import { UserBlocksService } from '../services/userBlocksService.js';
 import { ConnectionService } from '../services/connectionService.js';
 import { UserService } from '../services/userService.js';
@@ -35,6 +36,7 @@ export function managementRouter(ctx: AuthContext, registry: RegistryService, lo
   router.use(logsRoutes(ctx));
   router.use(usersRoutes(ctx, new UserService(ctx, registry)));
   router.use(userBlocksRoutes(ctx, new UserBlocksService(ctx)));
+  router.use(keysRoutes(ctx));
   router.use((_req, _res, next) => next(new ManagementError(404, 'not_found', 'Not Found')));
   router.use(managementErrorHandler(log));
   return router;

@@ -3,10 +3,13 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { AuthContext } from '../context.js';
 import { userSubject, type User } from '../domain/users.js';
+import { parseUserQuery, UserQueryError } from '../domain/userQuery.js';
 import type { UserService } from '../services/userService.js';
+import { USER_SORT_FIELDS, type UserFilter, type UserSort } from '../store/usersRepository.js';
+import { IGNORED_FIELDS, ignoredFields } from './auth0Fields.js';
 import { requireScope } from './authentication.js';
 import { invalidQuery, notFound } from './errors.js';
-import { pageResponse, parseBody, readPaging, readString } from './requests.js';
+import { checkpointResponse, pageResponse, parseBody, readCheckpoint, readFieldSelection, readPaging, readString } from './requests.js';
 
 const profile = {
   email: z.string().max(320),
@@ -15,11 +18,24 @@ const profile = {
   nickname: z.string().max(255),
   picture: z.string().max(2000).regex(/^https:\/\//, 'must be an https URL'),
   blocked: z.boolean(),
+  user_metadata: z.record(z.string().max(255), z.json()),
+  app_metadata: z.record(z.string().max(255), z.json()),
 };
 const password = z.string().min(8, 'must have at least 8 characters').max(1024);
 const anyUserField = z.object({ ...profile, password }).partial();
-const createSchema = anyUserField.required({ email: true, password: true }).extend({ connection: z.string().min(1).max(128) }).strict();
-const updateSchema = anyUserField.extend({ connection: z.string().max(128).optional() }).strict();
+const ignored = ignoredFields(IGNORED_FIELDS.user);
+const createSchema = anyUserField.required({ email: true, password: true }).extend({ connection: z.string().min(1).max(128), ...ignored }).strict();
+const updateSchema = anyUserField.extend({ connection: z.string().max(128).optional(), ...ignored }).strict();
+
+/** Auth0's `sort` for users: `field:1` or `field:-1`. */
+function readSort(req: Parameters<typeof readString>[0]): UserSort | undefined {
+  const raw = readString(req, 'sort');
+  if (raw === undefined) return undefined;
+  const match = /^([a-z_]+):(1|-1)$/.exec(raw);
+  const field = USER_SORT_FIELDS.find((f) => f === match?.[1]);
+  if (!match || !field) throw invalidQuery(`Query validation error: 'sort' must be field:1 or field:-1 with one of ${USER_SORT_FIELDS.join(', ')}.`);
+  return { field, descending: match[2] === '-1' };
+}
 
 export function usersRoutes(ctx: AuthContext, users: UserService): Router {
   const router = express.Router();
@@ -47,6 +63,8 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
     last_login: user.lastLogin === null ? null : new Date(user.lastLogin).toISOString(),
     logins_count: user.loginsCount,
     identities: [{ connection: await connectionName(user.connectionId), provider: 'auth0', user_id: user.id, isSocial: false }],
+    user_metadata: user.userMetadata ?? {},
+    app_metadata: user.appMetadata ?? {},
   });
 
   /** `auth0|<id>` (URL-encoded or not) → the stored id. */
@@ -72,12 +90,27 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
       nickname: body.nickname,
       picture: body.picture,
       blocked: body.blocked,
+      userMetadata: body.user_metadata,
+      appMetadata: body.app_metadata,
     });
     res.status(201).json(await present(user));
   });
 
   router.get('/users', requireScope('read:users'), async (req, res) => {
+    const select = readFieldSelection(req);
+    const checkpoint = readCheckpoint(req);
     const paging = readPaging(req);
+    const sort = readSort(req);
+    const engine = readString(req, 'search_engine');
+    if (engine !== undefined && engine !== 'v3') throw invalidQuery(`Query validation error: search_engine "${engine}" is not supported; use v3.`);
+    const q = readString(req, 'q');
+    let query: UserFilter['query'];
+    try {
+      query = q === undefined || q.trim() === '' ? undefined : parseUserQuery(q);
+    } catch (err) {
+      if (err instanceof UserQueryError) throw invalidQuery(`Query validation error: ${err.message}.`);
+      throw err;
+    }
     const name = readString(req, 'connection');
     let connectionId: string | undefined;
     if (name) {
@@ -86,12 +119,30 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
       connectionId = connection.id;
     }
     const email = readString(req, 'email')?.trim().toLowerCase();
-    const { items, total } = await ctx.repos.users.search({ email, connectionId }, { offset: paging.offset, limit: paging.perPage });
-    res.json(pageResponse('users', await Promise.all(items.map(present)), total, paging));
+    const filter: UserFilter = { email, connectionId, query };
+    const show = async (user: User) => select(await present(user));
+    if (checkpoint) {
+      if (sort) throw invalidQuery("Query validation error: 'sort' cannot be combined with 'from'/'take' (checkpoints follow creation order).");
+      const { items, next } = await ctx.repos.users.searchAfter(filter, checkpoint);
+      res.json(checkpointResponse('users', await Promise.all(items.map(show)), next));
+      return;
+    }
+    const { items, total } = await ctx.repos.users.search(filter, { offset: paging.offset, limit: paging.perPage }, sort);
+    res.json(pageResponse('users', await Promise.all(items.map(show)), total, paging));
+  });
+
+  // Auth0: every user with this exact email, in any connection (a bare array; the email is case-insensitive).
+  router.get('/users-by-email', requireScope('read:users'), async (req, res) => {
+    const select = readFieldSelection(req);
+    const email = readString(req, 'email')?.trim().toLowerCase();
+    if (!email) throw invalidQuery("Query validation error: 'email' is required.");
+    const users = await ctx.repos.users.findAllByEmail(email);
+    res.json(await Promise.all(users.map(async (user) => select(await present(user)))));
   });
 
   router.get('/users/:id', requireScope('read:users'), async (req, res) => {
-    res.json(await present(await load(req.params.id)));
+    const select = readFieldSelection(req);
+    res.json(select(await present(await load(req.params.id))));
   });
 
   router.patch('/users/:id', requireScope('update:users'), async (req, res) => {
@@ -105,6 +156,8 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
       nickname: body.nickname,
       picture: body.picture,
       blocked: body.blocked,
+      userMetadata: body.user_metadata,
+      appMetadata: body.app_metadata,
     });
     if (!updated) throw missing();
     res.json(await present(updated));

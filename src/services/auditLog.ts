@@ -32,12 +32,19 @@ export class AuditLog {
   private buffer: LogEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Observers of every event (the terminal log, metrics, log streams); they must not block or throw. */
+  private readonly listeners: ((event: LogEvent) => void)[] = [];
 
   constructor(private readonly logs: LogsRepository) {}
 
+  /** Calls `listener` with every event recorded from now on, as it is recorded. */
+  subscribe(listener: (event: LogEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
   async record(type: LogType, fields: LogFields, request?: RequestInfo): Promise<void> {
     const now = Date.now();
-    this.buffer.push(boundLogEvent({
+    const event = boundLogEvent({
       logId: newLogId(now),
       date: now,
       type,
@@ -52,7 +59,16 @@ export class AuditLog {
       audience: fields.audience ?? null,
       scope: fields.scope ?? null,
       details: fields.details ?? {},
-    }));
+    });
+    this.buffer.push(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        // An observer's failure must not lose the event or fail the request.
+        console.error('[auth-server] an audit log listener failed', err);
+      }
+    }
     if (this.buffer.length >= MAX_BUFFERED) await this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
   }

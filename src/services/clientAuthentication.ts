@@ -50,7 +50,11 @@ export async function authenticateClient(ctx: AuthContext, creds: PresentedCrede
     perAddress,
   ];
   await refuseIfLimited(ctx, checks);
-  if (creds.clientSecret === undefined || !client.clientSecret || !timingSafeEqualStrings(creds.clientSecret, client.clientSecret)) {
+  const matches = (secret: string) =>
+    (client.clientSecret !== null && timingSafeEqualStrings(secret, client.clientSecret)) ||
+    // Within a rotation's overlap window the previous secret still works (secretRotationGraceSeconds).
+    ctx.repos.clients.previousSecretMatches(client.clientId, secret, Date.now());
+  if (creds.clientSecret === undefined || !(await matches(creds.clientSecret))) {
     await ctx.limiter.fail(checks);
     throw new InvalidClientError('Client authentication failed.', usedBasic);
   }

@@ -96,7 +96,8 @@ export async function fetchClientMetadata(url: string, policy: MetadataFetchPoli
       },
     );
     req.on('timeout', () => req.destroy(new MetadataFetchError('The metadata document did not arrive in time.')));
-    req.on('error', (err) => reject(err instanceof MetadataFetchError ? err : new MetadataFetchError(`The metadata document could not be fetched: ${err.message}`)));
+    // What the network said stays here: error codes and TLS messages would tell anyone what this server can reach.
+    req.on('error', (err) => reject(err instanceof MetadataFetchError ? err : new MetadataFetchError('The metadata document could not be fetched.', { cause: err })));
   });
 }
 

@@ -22,6 +22,8 @@ export type ClientChanges = Partial<
     | 'jwtAlg'
     | 'jwtLifetimeInSeconds'
     | 'clientMetadata'
+    | 'thirdPartySecurityMode'
+    | 'redirectionPolicy'
     | 'clientSecret'
   >
 >;
@@ -36,6 +38,11 @@ export class ClientService {
       throw new ValidationError(['A client registered dynamically is third-party and cannot become first-party.']);
     }
     const next: Client = { ...current, ...changes, updatedAt: Date.now() };
+    // Auth0: the security mode is set at creation. A first-party client made third-party later keeps the old behaviour.
+    if (changes.thirdPartySecurityMode !== undefined && changes.thirdPartySecurityMode !== current.thirdPartySecurityMode) {
+      throw new ValidationError(['third_party_security_mode is set when the application is created and cannot be changed.']);
+    }
+    next.thirdPartySecurityMode = next.isFirstParty ? null : (current.thirdPartySecurityMode ?? 'permissive');
     if (isPublicClient(next)) {
       if (changes.clientSecret) throw new ValidationError(['A public client has no secret.']);
       next.clientSecret = null;
@@ -51,13 +58,18 @@ export class ClientService {
     return next;
   }
 
-  /** A new random secret; the old one stops working at once. */
+  /**
+   * A new random secret. The old one stops working at once (Auth0), or after secretRotationGraceSeconds,
+   * so the application's instances can be given the new secret without an outage.
+   */
   async rotateSecret(clientId: string): Promise<Client | null> {
     const current = await this.ctx.repos.clients.findById(clientId);
     if (!current) return null;
     if (isPublicClient(current)) throw new ValidationError(['A public client has no secret to rotate.']);
-    const next = { ...current, clientSecret: newClientSecret(), updatedAt: Date.now() };
-    await this.ctx.repos.clients.update(next);
+    const now = Date.now();
+    const grace = this.ctx.options.secretRotationGraceSeconds;
+    const next = { ...current, clientSecret: newClientSecret(), updatedAt: now };
+    await this.ctx.repos.clients.rotateSecret(current, next.clientSecret, grace > 0 ? now + grace * 1000 : null, now);
     return next;
   }
 

@@ -11,6 +11,7 @@ import { grantableScopes } from '../domain/scopeCatalog.js';
 import { parseScope } from '../domain/scopes.js';
 import { DEFAULT_CONNECTION_NAME } from '../domain/users.js';
 import { userinfoAudience } from '../domain/claims.js';
+import { scopesWithinUserAccess } from './apiAccess.js';
 import type { LoginService } from './loginService.js';
 import { refreshTokenAllowed, type RefreshTokenService } from './refreshTokenService.js';
 import { issueUserTokens, type IssuedTokens } from './userTokens.js';
@@ -58,7 +59,8 @@ export class PasswordGrantService {
       throw new OAuthError('invalid_grant', 'Wrong email or password.');
     }
     const { user } = result;
-    const scopes = grantableScopes(requested, api, client);
+    const grantable = grantableScopes(requested, api, client);
+    const scopes = api ? await scopesWithinUserAccess(this.ctx, client, api, grantable) : grantable;
     const audience = api?.identifier ?? userinfoAudience(this.ctx.options.issuer);
     const { response } = await issueUserTokens(this.ctx, {
       client,

@@ -12,9 +12,11 @@ import {
   type Client,
   type GrantType,
   type IdTokenAlg,
+  type RedirectionPolicy,
+  type ThirdPartySecurityMode,
   type TokenEndpointAuthMethod,
 } from '../domain/clients.js';
-import { DEFAULT_TOKEN_LIFETIME, type ApiScope, type ResourceServer } from '../domain/resourceServers.js';
+import { DEFAULT_ACCESS_POLICY, DEFAULT_TOKEN_LIFETIME, type ApiScope, type ResourceServer } from '../domain/resourceServers.js';
 import { DEFAULT_CONNECTION_NAME, normalizeEmail, userSubject, type User } from '../domain/users.js';
 import type { Connection } from '../store/connectionsRepository.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../domain/managementApi.js';
@@ -44,6 +46,9 @@ export interface NewClient {
   allowedOrigins?: string[];
   initiateLoginUri?: string | null;
   clientMetadata?: Record<string, string>;
+  /** Third-party clients: the server's `thirdPartySecurityMode` when not given. */
+  thirdPartySecurityMode?: ThirdPartySecurityMode;
+  redirectionPolicy?: RedirectionPolicy;
   grantTypes?: GrantType[];
   jwtAlg?: IdTokenAlg;
   jwtLifetimeInSeconds?: number;
@@ -57,6 +62,7 @@ export interface NewResourceServer {
   allowOfflineAccess?: boolean;
   skipConsentForVerifiableFirstPartyClients?: boolean;
   isSystem?: boolean;
+  accessPolicy?: ResourceServer['accessPolicy'];
 }
 
 export interface NewUser {
@@ -81,24 +87,54 @@ export class RegistryService {
   }
 
   /**
-   * The client with this id, created from `input` when there is none. Safe when several instances
-   * seed at once: the insert does nothing on conflict, and everyone reads the one that won.
+   * The client with `input.clientId` (or, without one, the oldest client named `input.name`), created
+   * from `input` when there is none: what a start-up script calls on every start. With an id it is safe
+   * when several instances seed at once (the insert does nothing on conflict, and everyone reads the one
+   * that won); by name, two first starts at once may create two, so give an id where that matters.
+   * `updateUrls` sets an existing client's callbacks, logout URLs and origins to the input's (the demo
+   * uses it so its URLs follow the issuer); nothing else of an existing client is changed.
    */
-  async ensureClient(input: NewClient & { clientId: string }): Promise<Client> {
-    const existing = await this.ctx.repos.clients.findById(input.clientId);
-    if (existing) return existing;
+  async ensureClient(input: NewClient, options: { updateUrls?: boolean } = {}): Promise<Client> {
+    const lookup = async () => (input.clientId ? this.ctx.repos.clients.findById(input.clientId) : this.findClientByName(input.name));
+    const existing = await lookup();
+    if (existing) return options.updateUrls ? this.updateUrls(existing, input) : existing;
     const client = this.buildClient(input);
     await this.ctx.db.transaction(async (trx) => {
       if (await this.ctx.repos.clients.insertIfAbsent(client, trx)) await this.ctx.repos.connections.enableClientOnAll(client.clientId, trx);
     });
-    const stored = await this.ctx.repos.clients.findById(input.clientId);
-    if (!stored) throw new Error(`The client ${input.clientId} could not be stored.`);
+    const stored = await this.ctx.repos.clients.findById(client.clientId);
+    if (!stored) throw new Error(`The client ${client.clientId} could not be stored.`);
     return stored;
+  }
+
+  private async findClientByName(name: string): Promise<Client | null> {
+    const clientId = await this.ctx.repos.clients.findIdByName(name);
+    return clientId ? this.ctx.repos.clients.findById(clientId) : null;
+  }
+
+  private async updateUrls(client: Client, input: NewClient): Promise<Client> {
+    const urls = {
+      callbacks: input.callbacks ?? client.callbacks,
+      allowedLogoutUrls: input.allowedLogoutUrls ?? client.allowedLogoutUrls,
+      webOrigins: input.webOrigins ?? client.webOrigins,
+      allowedOrigins: input.allowedOrigins ?? client.allowedOrigins,
+    };
+    const same = (Object.keys(urls) as (keyof typeof urls)[]).every((k) => JSON.stringify(urls[k]) === JSON.stringify(client[k]));
+    if (same) return client;
+    const updated: Client = { ...client, ...urls, updatedAt: Date.now() };
+    const problems = clientRuleViolations(updated);
+    if (problems.length > 0) throw new ValidationError(problems);
+    await this.ctx.repos.clients.update(updated);
+    return updated;
   }
 
   private buildClient(input: NewClient): Client {
     const authMethod = input.tokenEndpointAuthMethod ?? defaultAuthMethod(input.appType);
     const now = Date.now();
+    const isFirstParty = input.isDynamic ? false : (input.isFirstParty ?? true);
+    const mode = isFirstParty ? null : (input.thirdPartySecurityMode ?? this.ctx.options.thirdPartySecurityMode);
+    // Strict third-party clients start with Auth0's defaults for them: the code flow and refresh tokens.
+    const grantTypes = input.grantTypes ?? (mode === 'strict' ? (['authorization_code', 'refresh_token'] as GrantType[]) : defaultGrantTypes(authMethod));
     const client: Client = {
       clientId: input.clientId ?? newClientId(),
       clientSecret: authMethod === 'none' ? null : (input.clientSecret ?? newClientSecret()),
@@ -108,17 +144,19 @@ export class RegistryService {
       appType: input.appType,
       tokenEndpointAuthMethod: authMethod,
       // Dynamically registered clients are third-party forever (seeds: Dynamic Client Registration).
-      isFirstParty: input.isDynamic ? false : (input.isFirstParty ?? true),
+      isFirstParty,
       isDynamic: input.isDynamic ?? false,
       callbacks: input.callbacks ?? [],
       allowedLogoutUrls: input.allowedLogoutUrls ?? [],
       webOrigins: input.webOrigins ?? [],
       allowedOrigins: input.allowedOrigins ?? [],
       initiateLoginUri: input.initiateLoginUri ?? null,
-      grantTypes: input.grantTypes ?? defaultGrantTypes(authMethod),
+      grantTypes,
       jwtAlg: input.jwtAlg ?? 'RS256',
       jwtLifetimeInSeconds: input.jwtLifetimeInSeconds ?? 36000,
       clientMetadata: input.clientMetadata ?? {},
+      thirdPartySecurityMode: mode,
+      redirectionPolicy: input.redirectionPolicy ?? 'allow_always',
       createdAt: now,
       updatedAt: now,
     };
@@ -155,6 +193,7 @@ export class RegistryService {
       allowOfflineAccess: input.allowOfflineAccess ?? false,
       skipConsentForVerifiableFirstPartyClients: input.skipConsentForVerifiableFirstPartyClients ?? false,
       isSystem: input.isSystem ?? false,
+      accessPolicy: input.accessPolicy ?? DEFAULT_ACCESS_POLICY,
       scopes: input.scopes ?? [],
       createdAt: now,
       updatedAt: now,

@@ -5,6 +5,7 @@ import { intersectScopes, parseScope } from '../domain/scopes.js';
 import { OAuthError } from '../domain/errors.js';
 import { verifyPkce } from '../domain/pkce.js';
 import { sha256Hex } from './ids.js';
+import { clientGrantScopes } from './apiAccess.js';
 import type { AuthorizationCode } from '../store/codesRepository.js';
 import { refreshTokenAllowed, RefreshTokenService } from './refreshTokenService.js';
 import { issueUserTokens, type IssuedTokens } from './userTokens.js';
@@ -35,11 +36,8 @@ export class TokenService {
       // Auth0 answers an unknown audience with 403 access_denied; RFC 8707 an unknown resource with invalid_target.
       throw params.resource ? new OAuthError('invalid_target', `Service not found: ${params.resource}`) : new OAuthError('access_denied', `Service not found: ${params.audience}`, 403);
     }
-    const grant = await this.ctx.repos.clientGrants.find(client.clientId, api.identifier);
-    if (!grant) {
-      throw new OAuthError('access_denied', `Client is not authorized to access "${api.identifier}". You need to create a "client-grant" associated to this API.`, 403);
-    }
-    const scopes = requested.length > 0 ? intersectScopes(requested, grant.scopes) : grant.scopes;
+    const granted = await clientGrantScopes(this.ctx, client, api);
+    const scopes = requested.length > 0 ? intersectScopes(requested, granted) : [...granted];
     if (requested.length > 0 && scopes.length === 0) {
       throw new OAuthError('invalid_scope', 'None of the requested scopes is granted to this client for this API.');
     }

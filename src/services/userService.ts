@@ -1,7 +1,7 @@
 /** People in database connections: changes after creation, and deletion with what they granted. */
 import type { Knex } from 'knex';
 import type { AuthContext } from '../context.js';
-import { normalizeEmail, userSubject, type User } from '../domain/users.js';
+import { mergeMetadata, normalizeEmail, userSubject, type Metadata, type User } from '../domain/users.js';
 import { ConflictError } from './errors.js';
 import { hashPassword } from './passwords.js';
 import { ValidationError, type NewUser, type RegistryService } from './registryService.js';
@@ -14,6 +14,16 @@ export interface UserChanges {
   nickname?: string;
   picture?: string | null;
   blocked?: boolean;
+  /** Merged into the stored metadata with Auth0's semantics (mergeMetadata). */
+  userMetadata?: Metadata;
+  appMetadata?: Metadata;
+}
+
+/** Auth0's limit on each metadata object, serialized. */
+const METADATA_MAX_BYTES = 16 * 1024;
+
+function checkMetadataSize(name: string, metadata: Metadata): void {
+  if (Buffer.byteLength(JSON.stringify(metadata)) > METADATA_MAX_BYTES) throw new ValidationError([`${name} must be at most 16 KB.`]);
 }
 
 export class UserService {
@@ -22,14 +32,16 @@ export class UserService {
     private readonly registry: RegistryService,
   ) {}
 
-  async create(input: NewUser & { nickname?: string; picture?: string; blocked?: boolean }): Promise<User> {
+  async create(input: NewUser & { nickname?: string; picture?: string; blocked?: boolean; userMetadata?: Metadata; appMetadata?: Metadata }): Promise<User> {
     const connection = input.connection ? await this.ctx.repos.connections.findByName(input.connection) : null;
     if (!connection) throw new ValidationError([`The connection "${input.connection ?? ''}" does not exist.`]);
     if (await this.ctx.repos.users.findByEmail(connection.id, normalizeEmail(input.email))) throw new ConflictError('The user already exists.');
+    // Checked before the user exists, so a refused body leaves nothing behind.
+    checkMetadataSize('user_metadata', input.userMetadata ?? {});
+    checkMetadataSize('app_metadata', input.appMetadata ?? {});
     const created = await this.registry.createUser(input);
-    if (input.nickname !== undefined || input.picture !== undefined || input.blocked !== undefined) {
-      return (await this.update(created.id, { nickname: input.nickname, picture: input.picture, blocked: input.blocked })) ?? created;
-    }
+    const rest = { nickname: input.nickname, picture: input.picture, blocked: input.blocked, userMetadata: input.userMetadata, appMetadata: input.appMetadata };
+    if (Object.values(rest).some((v) => v !== undefined)) return (await this.update(created.id, rest)) ?? created;
     return created;
   }
 
@@ -53,6 +65,10 @@ export class UserService {
     if (changes.nickname !== undefined) next.nickname = changes.nickname;
     if (changes.picture !== undefined) next.picture = changes.picture;
     if (changes.blocked !== undefined) next.blocked = changes.blocked;
+    if (changes.userMetadata !== undefined) next.userMetadata = mergeMetadata(current.userMetadata ?? {}, changes.userMetadata);
+    if (changes.appMetadata !== undefined) next.appMetadata = mergeMetadata(current.appMetadata ?? {}, changes.appMetadata);
+    checkMetadataSize('user_metadata', next.userMetadata ?? {});
+    checkMetadataSize('app_metadata', next.appMetadata ?? {});
     await this.ctx.db.transaction(async (trx) => {
       await this.ctx.repos.users.update(next, trx);
       if (next.blocked && !current.blocked) await this.endAccess(userSubject(next), trx);

@@ -1,3 +1,4 @@
+import { checkpointRows, equalities, type CheckpointRequest } from './checkpoint.js';
 import type { Knex } from 'knex';
 import type { RegistryCache } from './registryCache.js';
 import { num, type Row, pagedRows, type PageRequest } from './rows.js';
@@ -8,6 +9,24 @@ export interface ClientGrant {
   clientId: string;
   audience: string;
   scopes: string[];
+  /** `client`: client_credentials; `user`: flows where a person signs in (and the scope ceiling there). */
+  subjectType: ClientGrantSubjectType;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ClientGrantSubjectType = 'client' | 'user';
+
+/** A grant to store: machine-to-machine (`client`) unless said otherwise. */
+export type NewClientGrant = Omit<ClientGrant, 'subjectType'> & { subjectType?: ClientGrantSubjectType };
+
+/** Default permissions for every third-party client (Auth0's `default_for: third_party_clients`). */
+export interface DefaultClientGrant {
+  id: string;
+  defaultFor: 'third_party_clients';
+  audience: string;
+  scopes: string[];
+  subjectType: ClientGrantSubjectType;
   createdAt: number;
   updatedAt: number;
 }
@@ -18,6 +37,19 @@ function toClientGrant(row: Row): ClientGrant {
     clientId: String(row.client_id),
     audience: String(row.audience),
     scopes: String(row.scope).split(' ').filter(Boolean),
+    subjectType: (row.subject_type ?? 'client') as ClientGrantSubjectType,
+    createdAt: num(row.created_at),
+    updatedAt: num(row.updated_at),
+  };
+}
+
+function toDefaultGrant(row: Row): DefaultClientGrant {
+  return {
+    id: String(row.id),
+    defaultFor: 'third_party_clients',
+    audience: String(row.audience),
+    scopes: String(row.scope).split(' ').filter(Boolean),
+    subjectType: (row.subject_type ?? 'user') as ClientGrantSubjectType,
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };
@@ -30,11 +62,42 @@ export class ClientGrantsRepository {
   ) {}
 
   /** From the registry cache (frozen): client_credentials reads it on every request. */
-  async find(clientId: string, audience: string): Promise<ClientGrant | null> {
-    return this.cache.get(`client-grant:${clientId} ${audience}`, async () => {
-      const row = (await this.db('client_grants').where({ client_id: clientId, audience }).first()) as Row | undefined;
+  async find(clientId: string, audience: string, subjectType: ClientGrantSubjectType = 'client'): Promise<ClientGrant | null> {
+    return this.cache.get(`client-grant:${subjectType} ${clientId} ${audience}`, async () => {
+      const row = (await this.db('client_grants').where({ client_id: clientId, audience, subject_type: subjectType }).first()) as Row | undefined;
       return row ? toClientGrant(row) : null;
     });
+  }
+
+  /** The default permissions third-party clients get for this API, from the registry cache. */
+  async findDefault(audience: string, subjectType: ClientGrantSubjectType = 'user'): Promise<DefaultClientGrant | null> {
+    return this.cache.get(`default-client-grant:${subjectType} ${audience}`, async () => {
+      const row = (await this.db('default_client_grants').where({ default_for: 'third_party_clients', audience, subject_type: subjectType }).first()) as Row | undefined;
+      return row ? toDefaultGrant(row) : null;
+    });
+  }
+
+  async listDefaults(): Promise<DefaultClientGrant[]> {
+    return ((await this.db('default_client_grants').orderBy('created_at')) as Row[]).map(toDefaultGrant);
+  }
+
+  async insertDefault(grant: DefaultClientGrant): Promise<void> {
+    await this.db('default_client_grants').insert({
+      id: grant.id,
+      default_for: grant.defaultFor,
+      audience: grant.audience,
+      scope: grant.scopes.join(' '),
+      subject_type: grant.subjectType,
+      created_at: grant.createdAt,
+      updated_at: grant.updatedAt,
+    });
+    this.cache.written();
+  }
+
+  async deleteDefault(id: string): Promise<boolean> {
+    const deleted = (await this.db('default_client_grants').where({ id }).delete()) > 0;
+    this.cache.written();
+    return deleted;
   }
 
   async findById(id: string): Promise<ClientGrant | null> {
@@ -42,17 +105,24 @@ export class ClientGrantsRepository {
     return row ? toClientGrant(row) : null;
   }
 
+  /** Checkpoint paging (from, take) in creation order (issue 13). */
+  async listAfter(filter: { clientId?: string; audience?: string }, page: CheckpointRequest): Promise<{ items: ClientGrant[]; next: string | null }> {
+    const { rows, next } = await checkpointRows(this.db, 'client_grants', equalities({ client_id: filter.clientId, audience: filter.audience }), page);
+    return { items: rows.map(toClientGrant), next };
+  }
+
   async list(filter: { clientId?: string; audience?: string }, page: PageRequest): Promise<{ items: ClientGrant[]; total: number }> {
     const { rows, total } = await pagedRows(this.db, 'client_grants', { client_id: filter.clientId, audience: filter.audience }, page);
     return { items: rows.map(toClientGrant), total };
   }
 
-  async insert(grant: ClientGrant, trx: Knex = this.db): Promise<void> {
+  async insert(grant: NewClientGrant, trx: Knex = this.db): Promise<void> {
     await trx('client_grants').insert({
       id: grant.id,
       client_id: grant.clientId,
       audience: grant.audience,
       scope: grant.scopes.join(' '),
+      subject_type: grant.subjectType ?? 'client',
       created_at: grant.createdAt,
       updated_at: grant.updatedAt,
     });
@@ -60,10 +130,10 @@ export class ClientGrantsRepository {
   }
 
   /** Inserts unless the client already has a grant for this audience: true when this call stored it. */
-  async insertIfAbsent(grant: ClientGrant): Promise<boolean> {
+  async insertIfAbsent(grant: NewClientGrant): Promise<boolean> {
     const inserted = (await this.db('client_grants')
-      .insert({ id: grant.id, client_id: grant.clientId, audience: grant.audience, scope: grant.scopes.join(' '), created_at: grant.createdAt, updated_at: grant.updatedAt })
-      .onConflict(['client_id', 'audience'])
+      .insert({ id: grant.id, client_id: grant.clientId, audience: grant.audience, scope: grant.scopes.join(' '), subject_type: grant.subjectType ?? 'client', created_at: grant.createdAt, updated_at: grant.updatedAt })
+      .onConflict(['client_id', 'audience', 'subject_type'])
       .ignore()
       .returning('id')) as unknown[];
     this.cache.written();

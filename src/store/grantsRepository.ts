@@ -1,3 +1,4 @@
+import { checkpointRows, equalities, type CheckpointRequest } from './checkpoint.js';
 import type { Knex } from 'knex';
 import { num, type Row, pagedRows, type PageRequest } from './rows.js';
 
@@ -51,6 +52,12 @@ export class GrantsRepository {
   async findById(id: string): Promise<UserGrant | null> {
     const row = (await this.db('user_grants').where({ id }).first()) as Row | undefined;
     return row ? toGrant(row) : null;
+  }
+
+  /** Checkpoint paging (from, take) in creation order (issue 13). */
+  async listAfter(filter: { userId?: string; clientId?: string; audience?: string }, page: CheckpointRequest): Promise<{ items: UserGrant[]; next: string | null }> {
+    const { rows, next } = await checkpointRows(this.db, 'user_grants', equalities({ user_id: filter.userId, client_id: filter.clientId, audience: filter.audience }), page);
+    return { items: rows.map(toGrant), next };
   }
 
   async list(filter: { userId?: string; clientId?: string; audience?: string }, page: PageRequest): Promise<{ items: UserGrant[]; total: number }> {

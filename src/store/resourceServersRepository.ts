@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ApiScope, ResourceServer } from '../domain/resourceServers.js';
+import type { ApiScope, ClientAccessPolicy, ResourceServer, UserAccessPolicy } from '../domain/resourceServers.js';
 import type { RegistryCache } from './registryCache.js';
 import { bool, num, type Row, pagedRows, type PageRequest } from './rows.js';
 
@@ -13,6 +13,7 @@ function toResourceServer(row: Row, scopes: ApiScope[]): ResourceServer {
     allowOfflineAccess: bool(row.allow_offline_access),
     skipConsentForVerifiableFirstPartyClients: bool(row.skip_consent_for_verifiable_first_party_clients),
     isSystem: bool(row.is_system),
+    accessPolicy: { user: (row.user_access_policy ?? 'allow_all') as UserAccessPolicy, client: (row.client_access_policy ?? 'require_client_grant') as ClientAccessPolicy },
     scopes,
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
@@ -69,6 +70,8 @@ export class ResourceServersRepository {
         allow_offline_access: rs.allowOfflineAccess,
         skip_consent_for_verifiable_first_party_clients: rs.skipConsentForVerifiableFirstPartyClients,
         is_system: rs.isSystem,
+        user_access_policy: rs.accessPolicy.user,
+        client_access_policy: rs.accessPolicy.client,
         created_at: rs.createdAt,
         updated_at: rs.updatedAt,
       });
@@ -101,6 +104,8 @@ export class ResourceServersRepository {
         token_lifetime: rs.tokenLifetime,
         allow_offline_access: rs.allowOfflineAccess,
         skip_consent_for_verifiable_first_party_clients: rs.skipConsentForVerifiableFirstPartyClients,
+        user_access_policy: rs.accessPolicy.user,
+        client_access_policy: rs.accessPolicy.client,
         updated_at: rs.updatedAt,
       });
       await trx('resource_server_scopes').where({ resource_server_id: rs.id }).delete();

@@ -1,6 +1,37 @@
 import type { Knex } from 'knex';
-import type { User } from '../domain/users.js';
-import { bool, num, numOrNull, strOrNull, type Row, pagedRows, type PageRequest } from './rows.js';
+import type { Metadata, User } from '../domain/users.js';
+import type { UserQuery } from '../domain/userQuery.js';
+import { checkpointRows, type CheckpointRequest } from './checkpoint.js';
+import { bool, num, numOrNull, strOrNull, type Row, type PageRequest } from './rows.js';
+import { applyUserQuery } from './userSearch.js';
+
+function jsonObject(value: unknown): Metadata {
+  if (typeof value !== 'string') return {};
+  const parsed: unknown = JSON.parse(value);
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Metadata) : {};
+}
+
+export interface UserFilter {
+  email?: string;
+  connectionId?: string;
+  query?: UserQuery;
+}
+
+/** Auth0's `sort` for users: these fields, 1 ascending or -1 descending. */
+export const USER_SORT_FIELDS = ['created_at', 'updated_at', 'last_login', 'email', 'name', 'nickname', 'logins_count'] as const;
+export interface UserSort {
+  field: (typeof USER_SORT_FIELDS)[number];
+  descending: boolean;
+}
+
+function whereUsers(filter: UserFilter): (q: Knex.QueryBuilder) => Knex.QueryBuilder {
+  return (q) => {
+    if (filter.email !== undefined) q.where('email', filter.email);
+    if (filter.connectionId !== undefined) q.where('connection_id', filter.connectionId);
+    if (filter.query) q.where((inner) => applyUserQuery(inner, filter.query as UserQuery));
+    return q;
+  };
+}
 
 function toUser(row: Row): User {
   return {
@@ -17,6 +48,8 @@ function toUser(row: Row): User {
     loginsCount: num(row.logins_count),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
+    userMetadata: jsonObject(row.user_metadata),
+    appMetadata: jsonObject(row.app_metadata),
   };
 }
 
@@ -35,6 +68,8 @@ function toRow(user: User): Row {
     logins_count: user.loginsCount,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
+    user_metadata: JSON.stringify(user.userMetadata ?? {}),
+    app_metadata: JSON.stringify(user.appMetadata ?? {}),
   };
 }
 
@@ -61,9 +96,25 @@ export class UsersRepository {
     return inserted.length > 0;
   }
 
-  async search(filter: { email?: string; connectionId?: string }, page: PageRequest): Promise<{ items: User[]; total: number }> {
-    const { rows, total } = await pagedRows(this.db, 'users', { email: filter.email, connection_id: filter.connectionId }, page);
-    return { items: rows.map(toUser), total };
+  async search(filter: UserFilter, page: PageRequest, sort?: UserSort): Promise<{ items: User[]; total: number }> {
+    const where = whereUsers(filter);
+    const q = where(this.db('users'));
+    // Rows without the sorted value (no last login yet) come last either way, as in Auth0.
+    if (sort) q.orderByRaw(`(case when ?? is null then 1 else 0 end)`, [sort.field]).orderBy(sort.field, sort.descending ? 'desc' : 'asc');
+    const rows = (await q.orderBy('created_at').orderBy('id').offset(page.offset).limit(page.limit)) as Row[];
+    const count = (await where(this.db('users')).count({ n: '*' }).first()) as Row | undefined;
+    return { items: rows.map(toUser), total: num(count?.n ?? 0) };
+  }
+
+  /** Checkpoint paging (from, take) in creation order. */
+  async searchAfter(filter: UserFilter, page: CheckpointRequest): Promise<{ items: User[]; next: string | null }> {
+    const { rows, next } = await checkpointRows(this.db, 'users', whereUsers(filter), page);
+    return { items: rows.map(toUser), next };
+  }
+
+  /** Every user with this email, in any connection (GET /api/v2/users-by-email). */
+  async findAllByEmail(email: string): Promise<User[]> {
+    return ((await this.db('users').where({ email }).orderBy('created_at').orderBy('id').limit(100)) as Row[]).map(toUser);
   }
 
   /** Everything but the login counters, which recordLogin keeps. */

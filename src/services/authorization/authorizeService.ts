@@ -11,7 +11,8 @@
 import type { AuthContext } from '../../context.js';
 import { checkRedirectUri, readClientId, validateAuthorizationRequest, type ErrorDestination, type RawParams } from '../../domain/authorizationRequest.js';
 import type { SessionUser } from '../../domain/claims.js';
-import type { Client } from '../../domain/clients.js';
+import { redirectsErrors, type Client } from '../../domain/clients.js';
+import { scopesWithinUserAccess } from '../apiAccess.js';
 import { OAuthError, UntrustedRequestError } from '../../domain/errors.js';
 import type { RequestInfo } from '../../domain/logEvents.js';
 import { decideLogin } from '../../domain/loginPolicy.js';
@@ -49,7 +50,7 @@ export class AuthorizeService {
       throw err;
     }
     const { client, dest } = trusted;
-    return this.reportingTo(dest, async () => {
+    return this.reportingTo(dest, client, async () => {
       const tx = this.newTransaction(this.validateRequest(params, client, dest), sessionId);
       const api = await this.resolveApi(tx, client);
       if (await this.checkLogin(tx, user)) {
@@ -69,7 +70,7 @@ export class AuthorizeService {
     if (!(await this.requireSignIn(tx, user))) return { kind: 'login', transactionId: tx.id };
     const client = await this.ctx.repos.clients.findById(tx.request.clientId);
     if (!client) return { kind: 'error_page', title: 'Unknown application', description: 'The application no longer exists.' };
-    return this.reportingTo(tx.request, async () => this.checkConsentAndIssue(tx, client, await this.gate.resolveApi(tx.request), user as SessionUser, origin, true));
+    return this.reportingTo(tx.request, client, async () => this.checkConsentAndIssue(tx, client, await this.gate.resolveApi(tx.request), user as SessionUser, origin, true));
   }
 
   /** The login page's transaction and the client it is for. */
@@ -108,7 +109,9 @@ export class AuthorizeService {
   /** The API the request names, and the requested scopes narrowed to what can be granted for it. */
   private async resolveApi(tx: AuthorizationTransaction, client: Client): Promise<ResourceServer | null> {
     const api = await this.gate.resolveApi(tx.request);
-    tx.request.scopes = grantableScopes(tx.request.scopes, api, client);
+    const grantable = grantableScopes(tx.request.scopes, api, client);
+    // The API's access policy, and the client grant that caps what the dialog may offer.
+    tx.request.scopes = api ? await scopesWithinUserAccess(this.ctx, client, api, grantable) : grantable;
     return api;
   }
 
@@ -167,13 +170,17 @@ export class AuthorizeService {
     return { kind: 'respond', response };
   }
 
-  /** Runs a step whose OAuth errors go to the now trusted redirect URI. */
-  private async reportingTo(dest: Pick<ErrorDestination, 'redirectUri' | 'responseMode' | 'state'>, step: () => Promise<AuthorizeOutcome>): Promise<AuthorizeOutcome> {
+  /**
+   * Runs a step whose OAuth errors go to the now trusted redirect URI — or, for a third-party client
+   * with open_redirect_protection, to our own error page.
+   */
+  private async reportingTo(dest: Pick<ErrorDestination, 'redirectUri' | 'responseMode' | 'state'>, client: Client, step: () => Promise<AuthorizeOutcome>): Promise<AuthorizeOutcome> {
     try {
       return await step();
     } catch (err) {
-      if (err instanceof OAuthError) return { kind: 'respond', response: this.issuance.errorResponse(dest, err) };
-      throw err;
+      if (!(err instanceof OAuthError)) throw err;
+      if (!redirectsErrors(client)) return { kind: 'error_page', title: 'The application cannot continue', description: err.description };
+      return { kind: 'respond', response: this.issuance.errorResponse(dest, err) };
     }
   }
 

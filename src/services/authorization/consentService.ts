@@ -4,7 +4,7 @@
  */
 import type { AuthContext } from '../../context.js';
 import type { SessionUser } from '../../domain/claims.js';
-import type { Client } from '../../domain/clients.js';
+import { redirectsErrors, type Client } from '../../domain/clients.js';
 import { decideConsent, type ConsentDecision } from '../../domain/consentPolicy.js';
 import { OAuthError, UntrustedRequestError } from '../../domain/errors.js';
 import type { RequestInfo } from '../../domain/logEvents.js';
@@ -112,9 +112,13 @@ export class ConsentService {
     return response;
   }
 
-  /** Decline: access_denied at the client, and nothing recorded (checklist S13). */
+  /**
+   * Decline: access_denied at the client, and nothing recorded (checklist S13). A third-party client
+   * with open_redirect_protection is not sent back: the page says it was declined.
+   */
   async decline(page: ConsentPage): Promise<AuthorizationResponse> {
     if (!(await this.ctx.repos.transactions.step(page.tx.id, 'issue', Date.now()))) throw expiredRequest('The request was already answered.');
+    if (!redirectsErrors(page.client)) throw new UntrustedRequestError('Access declined', `Nothing was shared with ${page.client.name}. You can close this page.`);
     return this.issuance.errorResponse(page.tx.request, new OAuthError('access_denied', 'The user denied access to the application.'));
   }
 

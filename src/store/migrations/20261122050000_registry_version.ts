@@ -18,17 +18,20 @@ export async function up(knex: Knex): Promise<void> {
   if (onPostgres(knex)) {
     await knex.raw(`create function registry_version_bump() returns trigger language plpgsql as $$
       begin update registry_version set version = version + 1 where id = 1; return null; end $$`);
-    for (const table of REGISTRY_TABLES) {
-      await knex.raw(`create trigger ${table}_registry_version after insert or update or delete on ${table}
-        for each statement execute function registry_version_bump()`);
-    }
+  }
+  for (const table of REGISTRY_TABLES) await bumpRegistryVersionOnChange(knex, table);
+}
+
+/** The triggers that make any change to `table` bump the counter (later registry tables use it too). */
+export async function bumpRegistryVersionOnChange(knex: Knex, table: string): Promise<void> {
+  if (onPostgres(knex)) {
+    await knex.raw(`create trigger ${table}_registry_version after insert or update or delete on ${table}
+      for each statement execute function registry_version_bump()`);
     return;
   }
-  for (const table of REGISTRY_TABLES) {
-    for (const op of OPERATIONS) {
-      await knex.raw(`create trigger ${table}_${op}_registry_version after ${op} on ${table}
-        begin update registry_version set version = version + 1 where id = 1; end`);
-    }
+  for (const op of OPERATIONS) {
+    await knex.raw(`create trigger ${table}_${op}_registry_version after ${op} on ${table}
+      begin update registry_version set version = version + 1 where id = 1; end`);
   }
 }
 

@@ -13,6 +13,8 @@ import * as rateLimits from './20261123100000_rate_limits.js';
 import * as consentState from './20261123090000_consent_state.js';
 import * as sweepIndexes from './20261123110000_sweep_indexes.js';
 import * as clientIdUrls from './20261123120000_client_id_urls.js';
+import * as managementGaps from './20261123130000_management_gaps.js';
+import * as thirdPartyModel from './20261123140000_third_party_model.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -30,6 +32,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261123090000_consent_state': consentState,
   '20261123110000_sweep_indexes': sweepIndexes,
   '20261123120000_client_id_urls': clientIdUrls,
+  '20261123130000_management_gaps': managementGaps,
+  '20261123140000_third_party_model': thirdPartyModel,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
