@@ -29,6 +29,15 @@ export async function seedWorld(server: TestServer, apiOptions: { skipConsent?: 
   return { userId: user.body.user_id as string };
 }
 
+/**
+ * Default permissions for third-party clients on an API (Auth0's `default_for: third_party_clients`):
+ * what clients that registered themselves may ask for.
+ */
+export async function grantThirdPartyDefaults(server: TestServer, audience: string, scopes: string[]): Promise<void> {
+  const { ClientGrantService } = await import('../../src/services/clientGrantService.js');
+  await new ClientGrantService(server.auth.context).createDefault({ audience, scopes });
+}
+
 const managementApis = new WeakMap<TestServer, ReturnType<typeof managementApi>>();
 
 /** The Management API of this server, with every scope. */

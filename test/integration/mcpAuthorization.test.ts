@@ -9,7 +9,7 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { TestBrowser, textOf } from '../helpers/browser.js';
-import { API, USER, expectPage, expectRedirect, finishFlow, makeClient, managementFor, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
+import { API, USER, expectPage, expectRedirect, finishFlow, grantThirdPartyDefaults, makeClient, managementFor, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { isClientIdUrl } from '../../src/domain/clientIdMetadata.js';
 import { isInternalAddress } from '../../src/services/clientMetadataFetcher.js';
@@ -37,6 +37,7 @@ beforeAll(async () => {
   const api = await managementFor(server);
   const rs = (await api.get('resource-servers')).body as { id: string; identifier: string }[];
   await api.patch(`resource-servers/${rs.find((r) => r.identifier === API)?.id}`, { allow_offline_access: true });
+  await grantThirdPartyDefaults(server, API, ['read:posts']);
 });
 afterAll(async () => {
   docs?.closeAllConnections();

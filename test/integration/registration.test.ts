@@ -5,7 +5,7 @@
 import * as oidc from 'openid-client';
 import request from 'supertest';
 import { TestBrowser, textOf } from '../helpers/browser.js';
-import { expectPage, expectRedirect, finishFlow, isConsentPage, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
+import { API, expectPage, expectRedirect, finishFlow, grantThirdPartyDefaults, isConsentPage, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
 import { ClientService } from '../../src/services/clientService.js';
@@ -15,6 +15,8 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({ dynamicClientRegistration: { requestsPerMinutePerIp: 1000 } });
   await seedWorld(server);
+  // Self-registered clients reach an API only through the default permissions for third-party clients.
+  await grantThirdPartyDefaults(server, API, ['read:posts', 'write:posts']);
 });
 afterAll(async () => server?.close());
 

@@ -14,7 +14,7 @@ import { UnauthorizedError, startAuthorization } from '@modelcontextprotocol/sdk
 import { InvalidClientMetadataError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { OAuthMetadataSchema, type OAuthClientMetadata, type OAuthMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { managementFor, seedWorld } from '../helpers/fixtures.js';
+import { grantThirdPartyDefaults, managementFor, seedWorld } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { launchChromium } from './harness.js';
 import { signInAndAcceptConsent, CONSENT_TEXT, type Emphasis } from './mcp/browserConsent.js';
@@ -55,6 +55,9 @@ beforeAll(async () => {
     scopes: [{ value: SCOPE, description: "Use the MCP server's tools" }],
   });
   if (rs.status !== 201) throw new Error(`resource server: ${rs.status} ${JSON.stringify(rs.body)}`);
+  // AI clients identify or register themselves, so they reach the MCP server through the default
+  // permissions for third-party clients.
+  await grantThirdPartyDefaults(server, mcp.url, [SCOPE]);
   const discovery = await fetch(`${server.issuer}.well-known/oauth-authorization-server`, { signal: AbortSignal.timeout(5000) });
   asMetadata = OAuthMetadataSchema.parse(await discovery.json());
   documentUrl = documents.publish('/client.json', clientDocument(documents.url('/client.json'), callback.redirectUri));
