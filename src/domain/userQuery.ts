@@ -123,6 +123,7 @@ function tokenize(q: string): Token[] {
       throw new UserQueryError(`a range needs a field (e.g. created_at:[2026-01-01 TO *]), at position ${at + 1}`);
     } else {
       const word = readWord(true);
+      if (/^[+-]/.test(word)) throw new UserQueryError(`the +/- prefixes are not supported (at position ${at + 1}); use AND and NOT`);
       if (q[i] === ':') {
         i += 1;
         if (word === '') throw new UserQueryError(`a colon without a field name at position ${at + 1}`);

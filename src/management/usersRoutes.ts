@@ -14,9 +14,10 @@ import { checkpointResponse, pageResponse, parseBody, readCheckpoint, readFieldS
 const profile = {
   email: z.string().max(320),
   email_verified: z.boolean(),
-  name: z.string().max(255),
-  nickname: z.string().max(255),
-  picture: z.string().max(2000).regex(/^https:\/\//, 'must be an https URL'),
+  // null (as GET returns a missing value) clears it.
+  name: z.string().max(255).nullable(),
+  nickname: z.string().max(255).nullable(),
+  picture: z.string().max(2000).regex(/^https:\/\//, 'must be an https URL').nullable(),
   blocked: z.boolean(),
   user_metadata: z.record(z.string().max(255), z.json()),
   app_metadata: z.record(z.string().max(255), z.json()),
@@ -85,10 +86,11 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
       connection: body.connection,
       email: body.email,
       password: body.password,
-      name: body.name,
+      // On creation a null is the same as leaving the field out.
+      name: body.name ?? undefined,
       emailVerified: body.email_verified,
-      nickname: body.nickname,
-      picture: body.picture,
+      nickname: body.nickname ?? undefined,
+      picture: body.picture ?? undefined,
       blocked: body.blocked,
       userMetadata: body.user_metadata,
       appMetadata: body.app_metadata,

@@ -25,7 +25,7 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, handlers: Re
     async (req, res) => {
       const body = readBody(req, ['resource']);
       // RFC 8707's resource and Auth0's audience name the same thing; then the tenant's default audience.
-      const target = requestedTarget(body.audience, (req.body as Record<string, unknown>).resource);
+      const target = requestedTarget(body.audience, (req.body as Record<string, unknown> | undefined)?.resource);
       body.audience = target.audience ?? ctx.options.defaultAudience ?? undefined;
       const credentials = readCredentials(req, body);
       await corsForNamedClient(req, res, credentials.clientId);

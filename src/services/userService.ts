@@ -10,8 +10,8 @@ export interface UserChanges {
   email?: string;
   emailVerified?: boolean;
   password?: string;
-  name?: string;
-  nickname?: string;
+  name?: string | null;
+  nickname?: string | null;
   picture?: string | null;
   blocked?: boolean;
   /** Merged into the stored metadata with Auth0's semantics (mergeMetadata). */
