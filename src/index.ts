@@ -101,7 +101,11 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
       await admin.ensureDefaultConnection();
       await admin.ensureManagementApi();
     });
-    const sweeper = new Sweeper(db, { onError: (err) => ops.logger.error({ err }, 'sweep failed') });
+    const unusedSeconds = resolved.dynamicClientRegistration?.unusedClientSeconds ?? 0;
+    const sweeper = new Sweeper(db, {
+      unusedDynamicClientMs: unusedSeconds > 0 ? unusedSeconds * 1000 : null,
+      onError: (err) => ops.logger.error({ err }, 'sweep failed'),
+    });
     sweeper.start(resolved.sweepIntervalMs);
     const close = async () => {
       ops.readiness.draining = true;

@@ -21,6 +21,8 @@ export interface SweepReport {
 }
 
 export interface SweeperOptions {
+  /** Self-registered clients nobody granted anything are deleted this long after they registered; null keeps them. */
+  unusedDynamicClientMs?: number | null;
   batchSize?: number;
   maxBatches?: number;
   onError?: (err: unknown) => void;
@@ -78,12 +80,15 @@ export class Sweeper {
       ['refresh_tokens', (r, trx, n) => r.deleteExpired('refresh_tokens', cut.refreshTokensExpiredBefore, n, trx)],
       ['revoked_access_tokens', (r, trx, n) => r.deleteExpired('revoked_access_tokens', cut.revokedAccessTokensExpiredBefore, n, trx)],
     ];
+    const unusedAfter = this.options.unusedDynamicClientMs;
+    if (unusedAfter) steps.push(['clients', (r, trx, n) => r.deleteUnusedDynamicClients(now - unusedAfter, n, trx)]);
     const deleted: Record<SweptTable, number> = {
       sessions: 0,
       authorization_transactions: 0,
       authorization_codes: 0,
       refresh_tokens: 0,
       revoked_access_tokens: 0,
+      clients: 0,
     };
     for (const [table, step] of steps) {
       for (let batch = 0; batch < this.maxBatches; batch++) {

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 
-export type SweptTable = 'sessions' | 'authorization_transactions' | 'authorization_codes' | 'refresh_tokens' | 'revoked_access_tokens';
+export type SweptTable = 'sessions' | 'authorization_transactions' | 'authorization_codes' | 'refresh_tokens' | 'revoked_access_tokens' | 'clients';
 
 const PRIMARY_KEYS: ReadonlyMap<SweptTable, string> = new Map<SweptTable, string>([
   ['sessions', 'sid'],
@@ -35,6 +35,16 @@ export class ExpiredRowsRepository {
     // saved before that column existed.
     const batch = trx('sessions').select('sid').whereNull('user_id').whereNot('sess', 'like', '%"user":%').whereNotIn('sid', live).limit(limit);
     return trx('sessions').whereIn('sid', batch).delete();
+  }
+
+  /**
+   * Clients that registered themselves (dynamic registration, metadata documents) before `before` and
+   * that no user ever granted anything: AI clients that register on every connect leave these behind.
+   */
+  async deleteUnusedDynamicClients(before: number, limit: number, trx: Knex = this.db): Promise<number> {
+    const granted = trx('user_grants').select('client_id');
+    const batch = trx('clients').select('client_id').where({ is_dynamic: true }).where('created_at', '<', before).whereNotIn('client_id', granted).limit(limit);
+    return trx('clients').whereIn('client_id', batch).delete();
   }
 
   async count(table: SweptTable): Promise<number> {

@@ -215,3 +215,30 @@ describe('dynamic registration for AI clients', () => {
     }
   });
 });
+
+test('registered clients nobody granted anything are swept after unusedClientSeconds; used ones stay', async () => {
+  const tidy = await startTestServer({ dynamicClientRegistration: { unusedClientSeconds: 3600 } });
+  try {
+    await seedWorld(tidy);
+    const register = async (name: string) =>
+      (await request(tidy.issuer).post('oidc/register').send({ client_name: name, redirect_uris: [`https://${name}.example/cb`] })).body as { client_id: string; client_secret: string };
+    const unused = await register('unused');
+    const used = await register('used');
+    const browser = new TestBrowser(tidy.origin);
+    const client = await tidy.auth.context.repos.clients.findById(used.client_id);
+    if (!client) throw new Error('registered client not stored');
+    const flow = await startFlow(tidy, client, { scope: 'openid', audience: null });
+    expectRedirect(await browser.submit(expectPage(await signIn(browser, flow.url)), { action: 'accept' }));
+    const made = await tidy.auth.admin.createClient({ name: 'Made by hand', appType: 'regular_web', callbacks: ['https://hand.example/cb'] });
+
+    expect((await tidy.auth.sweep()).deleted.clients).toBe(0);
+    const report = await tidy.auth.sweep(Date.now() + 3601 * 1000);
+    expect(report.deleted.clients).toBe(1);
+    const { repos } = tidy.auth.context;
+    expect(await tidy.auth.context.db('clients').where({ client_id: unused.client_id })).toHaveLength(0);
+    expect(await repos.clients.findById(used.client_id)).not.toBeNull();
+    expect(await repos.clients.findById(made.clientId)).not.toBeNull();
+  } finally {
+    await tidy.close();
+  }
+});
