@@ -242,3 +242,17 @@ test('registered clients nobody granted anything are swept after unusedClientSec
     await tidy.close();
   }
 });
+
+test('allowDomains and denyDomains decide which hosts may identify clients, before anything is fetched', async () => {
+  const listed = await startTestServer({ clientIdMetadataDocuments: { allowDomains: ['agents.example'], denyDomains: ['bad.agents.example'] } });
+  try {
+    const page = async (clientId: string) => {
+      const res = await request(listed.issuer).get(`authorize?client_id=${encodeURIComponent(clientId)}&response_type=code&redirect_uri=x`);
+      return { status: res.status, text: textOf(res.text) };
+    };
+    expect(await page('https://elsewhere.example/client.json')).toMatchObject({ status: 400, text: expect.stringMatching(/not among the allowed client domains/) });
+    expect(await page('https://bad.agents.example/client.json')).toMatchObject({ status: 400, text: expect.stringMatching(/not allowed to identify clients/) });
+  } finally {
+    await listed.close();
+  }
+});
