@@ -45,7 +45,10 @@ export const LOGIN_CHECKS: readonly LoginCheck[] = [
   },
   {
     name: 'max_age',
-    applies: (ctx) => ctx.user !== null && ctx.maxAge !== null && !ctx.signedInDuringRequest && ctx.now - ctx.user.authTime > ctx.maxAge,
+    // max_age=0 always asks (as prompt=login): auth_time has whole seconds, so "older than 0 s" would
+    // otherwise depend on whether the last sign-in happened in the same second.
+    applies: (ctx) =>
+      ctx.user !== null && ctx.maxAge !== null && !ctx.signedInDuringRequest && (ctx.maxAge === 0 || ctx.now - ctx.user.authTime > ctx.maxAge),
     reason: 'The last sign-in is older than the application allows (max_age).',
     promptNoneError: 'login_required',
   },
