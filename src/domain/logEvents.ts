@@ -56,11 +56,3 @@ const EXCHANGE_EVENTS = new Map<string, readonly [LogType, LogType]>([
 export function tokenExchangeEvents(grantType: string): readonly [LogType, LogType] | undefined {
   return EXCHANGE_EVENTS.get(grantType);
 }
-
-/**
- * The same, as a lookup table for existing callers. It has no prototype, so a grant_type such as
- * `constructor`, `__proto__` or `toString` finds nothing instead of an Object method (a 500).
- */
-export const TOKEN_EXCHANGE_TYPES: Readonly<Record<string, [LogType, LogType] | undefined>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, [LogType, LogType]>, Object.fromEntries([...EXCHANGE_EVENTS].map(([k, v]) => [k, [...v]]))),
-);
