@@ -113,6 +113,11 @@ export interface AuthServerOptions {
    */
   sweepIntervalMs?: number;
   /**
+   * How long a person has to finish signing in and consenting after the app sent them to /authorize
+   * (Keycloak's "login timeout"), in seconds; each /authorize keeps a row until then. Default: 600.
+   */
+  loginTimeoutSeconds?: number;
+  /**
    * Limits on failed credential checks, each `{ limit, windowSeconds }` (README, Security). Defaults:
    * 10 failed sign-ins per account and address, 20 per address; 10 wrong client secrets per client and
    * address, 20 per address; each in 15 minutes. They can be tuned, not switched off.
@@ -159,6 +164,7 @@ export interface ResolvedOptions {
   /** null when client ids in URL form are not fetched. */
   clientIdMetadataDocuments: MetadataFetchPolicy | null;
   sweepIntervalMs: number;
+  loginTimeoutSeconds: number;
   /** null when registration is off. */
   dynamicClientRegistration: { requestsPerMinutePerIp: number; initialAccessToken: string | null; unusedClientSeconds: number } | null;
   abuseLimits: AbuseLimits;
@@ -219,6 +225,7 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     thirdPartySecurityMode: options.thirdPartySecurityMode ?? 'permissive',
     clientIdMetadataDocuments: metadataFetchPolicy(options.clientIdMetadataDocuments),
     sweepIntervalMs: nonNegative(options.sweepIntervalMs ?? 60_000, 'sweepIntervalMs'),
+    loginTimeoutSeconds: options.loginTimeoutSeconds ?? 600,
     abuseLimits: resolveAbuseLimits(options.abuseLimits),
     secretEncryptionKey: parseSecretEncryptionKey(options.secretEncryptionKey ?? process.env.SECRET_ENCRYPTION_KEY),
     secretRotationGraceSeconds: nonNegative(options.secretRotationGraceSeconds ?? 0, 'secretRotationGraceSeconds'),

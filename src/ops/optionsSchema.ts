@@ -145,6 +145,7 @@ export const optionsSchema = z.strictObject({
     ])
     .optional(),
   sweepIntervalMs: nonNegative('milliseconds').optional(),
+  loginTimeoutSeconds: positiveInt('seconds').optional(),
   abuseLimits: z.strictObject(Object.fromEntries(Object.keys(DEFAULT_ABUSE_LIMITS).map((k) => [k, limitRule.optional()]))).optional(),
   thirdPartySecurityMode: z.enum(['strict', 'permissive'], 'must be "strict" or "permissive"').optional(),
   logLevel: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).optional(),

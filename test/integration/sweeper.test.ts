@@ -109,3 +109,23 @@ test('sweeps at once (several instances) are safe: each row is deleted once, not
   expect(await count('authorization_transactions')).toBe(0);
   expect(await count('sessions')).toBe(0);
 });
+
+test('loginTimeoutSeconds sets how long an unfinished authorization (and its anonymous session) is kept', async () => {
+  const short = await startTestServer({ sweepIntervalMs: 0, loginTimeoutSeconds: 60 });
+  try {
+    await seedWorld(short);
+    const app = await makeClient(short, { name: 'Short App', callbacks: ['https://short.example/cb'] });
+    const url = `${short.issuer}authorize?client_id=${app.clientId}&redirect_uri=${encodeURIComponent('https://short.example/cb')}&response_type=code&scope=openid&state=s`;
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(302);
+    const rows = () => short.auth.context.db('authorization_transactions').count({ n: '*' }).first() as Promise<{ n: number | string }>;
+    expect(Number((await rows()).n)).toBe(1);
+    // Still alive 50 s on; gone a minute on, where the default (10 minutes) would keep it.
+    await short.auth.sweep(Date.now() + 50_000);
+    expect(Number((await rows()).n)).toBe(1);
+    await short.auth.sweep(Date.now() + 61_000);
+    expect(Number((await rows()).n)).toBe(0);
+    expect(Number(((await short.auth.context.db('sessions').count({ n: '*' }).first()) as { n: number | string }).n)).toBe(0);
+  } finally {
+    await short.close();
+  }
+});

@@ -27,7 +27,7 @@ import { MetadataFetchError } from '../clientMetadataFetcher.js';
 import { isActiveSubject } from './activeUsers.js';
 import { consentDecision } from './consentService.js';
 import { Issuance } from './issuance.js';
-import { expiredRequest, TRANSACTION_LIFETIME_MS, type AuthorizeOutcome } from './outcomes.js';
+import { expiredRequest, type AuthorizeOutcome } from './outcomes.js';
 import { TransactionGate } from './transactionGate.js';
 
 export class AuthorizeService {
@@ -186,6 +186,6 @@ export class AuthorizeService {
 
   private newTransaction(request: AuthorizationTransaction['request'], sessionId: string): AuthorizationTransaction {
     const now = Date.now();
-    return { id: randomToken(24), sessionId, request, userId: null, authTime: null, state: 'validated', createdAt: now, expiresAt: now + TRANSACTION_LIFETIME_MS, consumedAt: null };
+    return { id: randomToken(24), sessionId, request, userId: null, authTime: null, state: 'validated', createdAt: now, expiresAt: now + this.ctx.options.loginTimeoutSeconds * 1000, consumedAt: null };
   }
 }

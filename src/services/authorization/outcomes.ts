@@ -2,7 +2,6 @@
 import type { ResponseMode } from '../../domain/authorizationRequest.js';
 import { UntrustedRequestError } from '../../domain/errors.js';
 
-export const TRANSACTION_LIFETIME_MS = 10 * 60 * 1000;
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
 export interface AuthorizationResponse {
