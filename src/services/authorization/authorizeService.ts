@@ -53,11 +53,11 @@ export class AuthorizeService {
     return this.reportingTo(dest, client, async () => {
       const tx = this.newTransaction(this.validateRequest(params, client, dest), sessionId);
       const api = await this.resolveApi(tx, client);
-      if (await this.checkLogin(tx, user)) {
+      const signedIn = await this.checkLogin(tx, user);
+      if (!signedIn) {
         await this.ctx.repos.transactions.insert(tx);
         return { kind: 'login', transactionId: tx.id };
       }
-      const signedIn = user as SessionUser;
       Object.assign(tx, { state: 'authenticated', userId: signedIn.sub, authTime: signedIn.authTime });
       // A returning user who needs no page: the transaction is only stored if the dialog is shown.
       return this.checkConsentAndIssue(tx, client, api, signedIn, origin, false);
@@ -67,10 +67,11 @@ export class AuthorizeService {
   /** After a sign-in elsewhere (our login page, or the host's): the transaction continues. */
   async resume(transactionId: unknown, sessionId: string, user: SessionUser | null, origin?: RequestInfo): Promise<AuthorizeOutcome> {
     const tx = await this.gate.load(transactionId, sessionId);
-    if (!(await this.requireSignIn(tx, user))) return { kind: 'login', transactionId: tx.id };
+    const signedIn = await this.requireSignIn(tx, user);
+    if (!signedIn) return { kind: 'login', transactionId: tx.id };
     const client = await this.ctx.repos.clients.findById(tx.request.clientId);
     if (!client) return { kind: 'error_page', title: 'Unknown application', description: 'The application no longer exists.' };
-    return this.reportingTo(tx.request, client, async () => this.checkConsentAndIssue(tx, client, await this.gate.resolveApi(tx.request), user as SessionUser, origin, true));
+    return this.reportingTo(tx.request, client, async () => this.checkConsentAndIssue(tx, client, await this.gate.resolveApi(tx.request), signedIn, origin, true));
   }
 
   /** The login page's transaction and the client it is for. */
@@ -115,8 +116,8 @@ export class AuthorizeService {
     return api;
   }
 
-  /** True when the user must sign in first (src/domain/loginPolicy.ts); under prompt=none, the error. */
-  private async checkLogin(tx: AuthorizationTransaction, user: SessionUser | null): Promise<boolean> {
+  /** The signed-in user, or null when they must sign in first (src/domain/loginPolicy.ts); under prompt=none, the error. */
+  private async checkLogin(tx: AuthorizationTransaction, user: SessionUser | null): Promise<SessionUser | null> {
     const decision = decideLogin({
       user,
       userActive: user ? await isActiveSubject(this.ctx, user.sub) : false,
@@ -125,21 +126,21 @@ export class AuthorizeService {
       signedInDuringRequest: false,
       now: Math.floor(Date.now() / 1000),
     });
-    if (decision.kind === 'signed_in') return false;
-    if (tx.request.prompt.includes('none')) throw new OAuthError(decision.promptNoneError, 'The user is not signed in, or must sign in again.');
-    return true;
+    if (decision.kind === 'signed_in' && user) return user;
+    if (decision.kind !== 'signed_in' && tx.request.prompt.includes('none')) throw new OAuthError(decision.promptNoneError, 'The user is not signed in, or must sign in again.');
+    return null;
   }
 
   /**
    * At resume: signed in for this transaction (our login page moved it to `authenticated`), or by the
    * host's login (the authenticate hook) in a way that answers the request's login policy, judged by
-   * the auth time the host reports; the user must be the same.
+   * the auth time the host reports; the user must be the same. Null when they must sign in.
    */
-  private async requireSignIn(tx: AuthorizationTransaction, user: SessionUser | null): Promise<boolean> {
-    if (!user) return false;
-    if (tx.state === 'authenticated') return tx.userId === user.sub && (await isActiveSubject(this.ctx, user.sub));
+  private async requireSignIn(tx: AuthorizationTransaction, user: SessionUser | null): Promise<SessionUser | null> {
+    if (!user) return null;
+    if (tx.state === 'authenticated') return tx.userId === user.sub && (await isActiveSubject(this.ctx, user.sub)) ? user : null;
     // Our own sessions are signed in for a request only by our login page's POST.
-    if (!this.ctx.options.authenticate) return false;
+    if (!this.ctx.options.authenticate) return null;
     const decision = decideLogin({
       user,
       userActive: await isActiveSubject(this.ctx, user.sub),
@@ -148,8 +149,8 @@ export class AuthorizeService {
       signedInDuringRequest: user.authTime >= Math.floor(tx.createdAt / 1000),
       now: Math.floor(Date.now() / 1000),
     });
-    if (decision.kind !== 'signed_in') return false;
-    return this.ctx.repos.transactions.step(tx.id, 'signIn', Date.now(), undefined, { userId: user.sub, authTime: user.authTime });
+    if (decision.kind !== 'signed_in') return null;
+    return (await this.ctx.repos.transactions.step(tx.id, 'signIn', Date.now(), undefined, { userId: user.sub, authTime: user.authTime })) ? user : null;
   }
 
   /** The consent policy; then the dialog, or the response straight away. */
