@@ -53,6 +53,24 @@ export async function managementFor(server: TestServer): Promise<ReturnType<type
   return api;
 }
 
+interface ResourceServerJson {
+  id: string;
+  identifier: string;
+  allow_offline_access: boolean;
+}
+
+/** Lets the Contoso API issue refresh tokens (Auth0's "Allow Offline Access"), as an admin would. */
+export async function allowOfflineAccess(server: TestServer, identifier = API): Promise<void> {
+  const api = await managementFor(server);
+  const list = await api.get('resource-servers');
+  const rs = (list.body as ResourceServerJson[]).find((r) => r.identifier === identifier);
+  if (!rs) throw new Error(`allowOfflineAccess: no resource server ${identifier}: ${list.status} ${JSON.stringify(list.body)}`);
+  const patched = await api.patch(`resource-servers/${rs.id}`, { allow_offline_access: true });
+  if (patched.status !== 200 || (patched.body as ResourceServerJson).allow_offline_access !== true) {
+    throw new Error(`allowOfflineAccess: ${patched.status} ${JSON.stringify(patched.body)}`);
+  }
+}
+
 export interface ClientInput {
   name?: string;
   callbacks: string[];

@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { TestBrowser, findForm, textOf, type Page } from '../helpers/browser.js';
-import { API, USER, expectPage, expectRedirect, finishFlow, isConsentPage, makeClient, managementFor, seedWorld, signIn, startFlow, type Flow } from '../helpers/fixtures.js';
+import { API, USER, allowOfflineAccess, expectPage, expectRedirect, finishFlow, isConsentPage, makeClient, managementFor, seedWorld, signIn, startFlow, type Flow } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
 
@@ -15,10 +15,7 @@ let userId: string;
 beforeAll(async () => {
   server = await startTestServer();
   ({ userId } = await seedWorld(server));
-  const api = await managementFor(server);
-  const apis = await api.get('resource-servers');
-  const contoso = (apis.body as { id: string; identifier: string }[]).find((rs) => rs.identifier === API);
-  await api.patch(`resource-servers/${contoso?.id}`, { allow_offline_access: true });
+  await allowOfflineAccess(server);
 });
 afterAll(async () => server?.close());
 

@@ -13,7 +13,7 @@
 import { decodeJwt } from 'jose';
 import type { BrowserContext, Page, Request as PwRequest, Response as PwResponse } from 'playwright-core';
 import type { Browser } from 'playwright-core';
-import { API, USER, managementFor, seedWorld } from '../helpers/fixtures.js';
+import { API, USER, allowOfflineAccess, managementFor, seedWorld } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { launchChromium, listen, signInOnLoginPage, type RunningApp } from './harness.js';
 import { createSpaApp } from './spa/spaApp.js';
@@ -83,13 +83,7 @@ beforeAll(async () => {
   if (created.status !== 201) throw new Error(`client: ${created.status} ${JSON.stringify(created.body)}`);
   clientId = created.body.client_id as string;
 
-  const list = await api.get('resource-servers');
-  // Auth0's shape: a bare array, or { resource_servers } with include_totals.
-  const all = (Array.isArray(list.body) ? list.body : list.body.resource_servers) as { id: string; identifier: string }[];
-  const rs = all.find((r) => r.identifier === API);
-  if (!rs) throw new Error('the Contoso API is missing');
-  const patched = await api.patch(`resource-servers/${rs.id}`, { allow_offline_access: true });
-  if (patched.status !== 200) throw new Error(`resource server: ${patched.status} ${JSON.stringify(patched.body)}`);
+  await allowOfflineAccess(server);
 
   const config = { domain: server.issuer.replace(/\/$/, ''), clientId, audience: API, scope: SCOPE, authorizeTimeoutInSeconds: 8 };
   registered.configure(config);

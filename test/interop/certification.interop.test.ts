@@ -8,7 +8,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVeri
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import type { Client } from '../../src/index.js';
-import { API, USER, discover, makeClient, managementFor, seedWorld } from '../helpers/fixtures.js';
+import { API, USER, allowOfflineAccess, discover, makeClient, seedWorld } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { launchChromium } from './harness.js';
 import { describePage, openTab, paramsOf, screenshot, startCallbackApp, walk, type CallbackApp, type Tab } from './browser-paths/walk.js';
@@ -27,12 +27,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   server = await startTestServer({}, '/');
   ({ userId } = await seedWorld(server));
-  const api = await managementFor(server);
-  const list = await api.get('resource-servers');
-  const contoso = (list.body as { id: string; identifier: string }[]).find((rs) => rs.identifier === API);
-  if (!contoso) throw new Error('the Contoso API is missing');
   // oidcc-refresh-token: offline_access is granted only for an API that allows it.
-  await api.patch(`resource-servers/${contoso.id}`, { allow_offline_access: true });
+  await allowOfflineAccess(server);
   app = await startCallbackApp();
   basic = await makeClient(server, { name: 'Conformance RP', isFirstParty: false, callbacks: [app.callback], tokenEndpointAuthMethod: 'client_secret_basic' });
   basicConfig = await discover(server, basic);

@@ -5,7 +5,7 @@
  */
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
-import { API, managementFor, seedWorld } from '../helpers/fixtures.js';
+import { API, allowOfflineAccess, seedWorld } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { launchChromium } from './harness.js';
 import { startEocApp, type EocApp, type EocConfig, type SignedInState, type TokenState } from './browser-paths/eocApp.js';
@@ -22,12 +22,7 @@ beforeAll(async () => {
   // At "/": auth0Logout builds new URL('/v2/logout', issuer), which drops an issuer's path.
   server = await startTestServer({}, '/');
   ({ userId } = await seedWorld(server));
-  const api = await managementFor(server);
-  const list = await api.get('resource-servers');
-  const contoso = (list.body as { id: string; identifier: string }[]).find((rs) => rs.identifier === API);
-  if (!contoso) throw new Error('the Contoso API is missing');
-  const patched = await api.patch(`resource-servers/${contoso.id}`, { allow_offline_access: true });
-  if (patched.status !== 200) throw new Error(`PATCH resource-servers: ${patched.status} ${JSON.stringify(patched.body)}`);
+  await allowOfflineAccess(server);
 }, 60000);
 
 afterAll(async () => {

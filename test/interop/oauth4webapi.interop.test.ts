@@ -7,13 +7,12 @@
 import * as oauth from 'oauth4webapi';
 import type { Browser } from 'playwright-core';
 import type { Client } from '../../src/index.js';
-import { API, USER, makeClient, seedWorld } from '../helpers/fixtures.js';
+import { API, USER, allowOfflineAccess, makeClient, seedWorld } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { launchChromium } from './harness.js';
 import { startCallbackApp, type CallbackApp } from './node-clients/callbackApp.js';
 import { signInAndAccept } from './node-clients/chromiumConsent.js';
 import { startHostApp } from './node-clients/hostApp.js';
-import { allowOfflineAccess } from './node-clients/world.js';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'jwks_uri'] as const;
