@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { API, API_SCOPES, CLIENT, M2M, PASSWORD, REDIRECT_URI, userEmail, type LoadResult, type ReadyMessage, type ServerStats } from './common.js';
 
-type Scenario = 'A' | 'B' | 'C' | 'D';
+type Scenario = 'A' | 'B' | 'C' | 'D' | 'L';
 interface LoadInput {
   scenario: Scenario;
   targets: ReadyMessage[];
@@ -148,6 +148,10 @@ class VirtualUser {
         return;
       case 'B':
         await this.codeFlow(target, 'consent');
+        return;
+      case 'L':
+        // A password sign-in every time (Keycloak's "password-based user logins"), then the code's exchange.
+        await this.codeFlow(target, 'login');
         return;
       case 'C':
         await this.token(target, { grant_type: 'client_credentials', ...(target.kind === 'ours' ? { audience: API } : { resource: API, scope: API_SCOPES.join(' ') }) }, M2M.id, M2M.secret);

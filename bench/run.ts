@@ -18,7 +18,10 @@ import type { LoadResult, ReadyMessage } from './common.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const VUS = Number(process.env.BENCH_VUS ?? 8);
+/** Server processes sharing one PostgreSQL database, in the `processes` part. */
+const PG_PROCESSES = [1, 2, 4];
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PROFILE = process.env.BENCH_PROFILE;
 const SCALE_USERS = Number(process.env.BENCH_SCALE_USERS ?? 100_000);
 const SCALE_GRANTS = Number(process.env.BENCH_SCALE_GRANTS ?? 1_000_000);
 const children = new Set<ChildProcess>();
@@ -37,11 +40,17 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-function run(script: string, env: Record<string, string>, until: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
+/** The core the load generator is pinned to with taskset (the last one), when taskset exists. */
+const LOAD_CORE = String(cpus().length - 1);
+
+function run(script: string, env: Record<string, string>, until: RegExp, timeoutMs: number, pinned = false): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: () => string }> {
   // Every process runs the compiled build (compiled by `npm run bench` first, like `npm run build`), as a
   // production deployment would: no TypeScript compiler in the measured processes' memory.
   const compiled = join('dist', script.replace(/\.ts$/, '.js'));
-  const child = spawn(process.execPath, [compiled], { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_PROFILE=<folder>: the servers write V8 CPU profiles there (read them with bench/profileSummary.ts).
+  const profile = PROFILE && script.startsWith('bench/servers/') ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [];
+  const args = [...profile, compiled];
+  const child = spawn(pinned ? 'taskset' : process.execPath, pinned ? ['-c', LOAD_CORE, process.execPath, ...args] : args, { env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let output = '';
@@ -68,13 +77,15 @@ interface Server {
   ready: ReadyMessage;
   child: ChildProcess;
   startMs: number;
+  /** What the server printed so far (its JSON log lines). */
+  output: () => string;
 }
 
 async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const started = performance.now();
-  const { child, match } = await run(script, { ...env, PORT: String(port) }, /READY (\{.*\})\n/, 600_000);
-  return { ready: JSON.parse(match[1] ?? '{}') as ReadyMessage, child, startMs: performance.now() - started };
+  const { child, match, output } = await run(script, { ...env, PORT: String(port) }, /READY (\{.*\})\n/, 600_000);
+  return { ready: JSON.parse(match[1] ?? '{}') as ReadyMessage, child, startMs: performance.now() - started, output };
 }
 
 /** Peak (VmHWM) and current (VmRSS) resident memory of a server process, in MB. */
@@ -95,9 +106,9 @@ async function stop(server: Server): Promise<void> {
   await exited;
 }
 
-async function load(scenario: Scenario, targets: ReadyMessage[], options: { userOffset?: number; vus?: number } = {}): Promise<LoadResult> {
+async function load(scenario: Scenario | 'L', targets: ReadyMessage[], options: { userOffset?: number; vus?: number; pinned?: boolean } = {}): Promise<LoadResult> {
   const input = { scenario, targets, vus: options.vus ?? VUS, seconds: SECONDS, warmupSeconds: WARMUP, userOffset: options.userOffset ?? 0 };
-  const { match } = await run('bench/load.ts', { BENCH_LOAD: JSON.stringify(input) }, /RESULT (\{.*\})\n/, (SECONDS + WARMUP + 120) * 1000);
+  const { match } = await run('bench/load.ts', { BENCH_LOAD: JSON.stringify(input) }, /RESULT (\{.*\})\n/, (SECONDS + WARMUP + 120) * 1000, options.pinned);
   const result = JSON.parse(match[1] ?? '{}') as LoadResult;
   log(
     `  ${scenario} ${result.target} (${input.vus} VU): ${result.perSecond.toFixed(1)}/s p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms, client ${result.clientCpuMsPerFlow.toFixed(2)} ms CPU/flow${result.serverCpuMsPerFlow !== undefined ? `, server ${result.serverCpuMsPerFlow.toFixed(2)} ms CPU/flow` : ''}${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`,
@@ -115,7 +126,9 @@ async function signatureCeilings(): Promise<{ sequential: number; perCore: numbe
 }
 
 type Scenario = 'A' | 'B' | 'C' | 'D';
-const SCENARIOS: Scenario[] = ['A', 'B', 'C', 'D'];
+const ALL_SCENARIOS: Scenario[] = ['A', 'B', 'C', 'D'];
+/** BENCH_SCENARIOS=A,D limits the comparison (for profiling one flow); a partial run keeps bench/results.md. */
+const SCENARIOS = ALL_SCENARIOS.filter((s) => (process.env.BENCH_SCENARIOS ?? 'A,B,C,D').split(',').includes(s));
 const SIGNATURES: Record<Scenario, number> = { A: 2, B: 2, C: 1, D: 2 };
 const TARGETS: Record<Scenario, { ratio: number; text: string }> = {
   A: { ratio: 3, text: '≥ 3×' },
@@ -127,7 +140,7 @@ const TARGETS: Record<Scenario, { ratio: number; text: string }> = {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const parts = new Set((process.env.BENCH_PARTS ?? 'compare,processes,scale').split(','));
-  const full = ['compare', 'processes', 'scale'].every((p) => parts.has(p));
+  const full = ['compare', 'processes', 'scale'].every((p) => parts.has(p)) && SCENARIOS.length === ALL_SCENARIOS.length;
   log(`bench: ${SECONDS}s per scenario after ${WARMUP}s warm-up, ${VUS} virtual users, parts ${[...parts].join(', ')}, work folder ${work}`);
   const { sequential: ceiling, perCore } = await signatureCeilings();
   log(`RS256 signatures/s (jose): ${ceiling.toFixed(0)} one after another, ${perCore.toFixed(0)} on one busy core`);
@@ -138,18 +151,26 @@ async function main(): Promise<void> {
   const results: { ours: Partial<Record<Scenario, LoadResult>>; 'oidc-provider': Partial<Record<Scenario, LoadResult>> } = { ours: {}, 'oidc-provider': {} };
   const rss: Record<string, { peak: number; now: number }> = {};
   let sqliteTwo: LoadResult | null = null;
-  let pgOne: LoadResult | null = null;
-  let pgTwo: LoadResult | null = null;
+  let sqliteWarned = false;
+  /** PostgreSQL, scenario A, by number of server processes (the load generator pinned to a core of its own). */
+  const pgProcesses = new Map<number, LoadResult>();
+  let login: LoadResult | null = null;
 
   const sqlite = join(work, 'bench.sqlite');
   if (parts.has('compare') || parts.has('processes')) {
     const ours = await startServer('bench/servers/ours.ts', { BENCH_DB: sqlite, BENCH_JWK: jwk, BENCH_USERS: users });
     log(`ours (SQLite) started in ${ours.startMs.toFixed(0)} ms`);
     if (parts.has('compare')) {
-      for (const s of SCENARIOS) results.ours[s] = await load(s, [ours.ready]);
-      rss.ours = rssMb(ours.child);
       const op = await startServer('bench/servers/oidcProvider.ts', { BENCH_JWK: jwk, BENCH_USERS: users });
-      for (const s of SCENARIOS) results['oidc-provider'][s] = await load(s, [op.ready]);
+      // Each scenario on both servers back to back: on a shared machine whose speed drifts, the two
+      // measurements of a scenario then see the same machine.
+      for (const s of SCENARIOS) {
+        results.ours[s] = await load(s, [ours.ready]);
+        results['oidc-provider'][s] = await load(s, [op.ready]);
+      }
+      // Keycloak's sizing anchor: a password sign-in per flow (ours only: oidc-provider's bench checks no password).
+      if (SCENARIOS.length === ALL_SCENARIOS.length) login = await load('L', [ours.ready]);
+      rss.ours = rssMb(ours.child);
       rss['oidc-provider'] = rssMb(op.child);
       await stop(op);
     }
@@ -158,6 +179,7 @@ async function main(): Promise<void> {
       // 1 → 2 processes on SQLite: the second instance shares the database file (and so the sessions).
       const second = await startServer('bench/servers/ours.ts', { BENCH_DB: sqlite, BENCH_JWK: jwk, BENCH_SEED: '0' });
       sqliteTwo = await load('A', [ours.ready, second.ready], { userOffset: VUS });
+      sqliteWarned = /sqlite_several_processes/.test(second.output());
       await stop(second);
     }
     await stop(ours);
@@ -170,12 +192,13 @@ async function main(): Promise<void> {
     try {
       await admin.raw(`create schema "${schema}"`);
       const pgEnv = { BENCH_DB: PG_URL, BENCH_PG_SCHEMA: schema, BENCH_JWK: jwk, BENCH_USERS: users };
-      const pg1 = await startServer('bench/servers/ours.ts', pgEnv);
-      pgOne = await load('A', [pg1.ready]);
-      const pg2 = await startServer('bench/servers/ours.ts', { ...pgEnv, BENCH_SEED: '0' });
-      pgTwo = await load('A', [pg1.ready, pg2.ready], { userOffset: VUS });
-      await stop(pg2);
-      await stop(pg1);
+      const servers = [await startServer('bench/servers/ours.ts', pgEnv)];
+      for (const count of PG_PROCESSES) {
+        while (servers.length < count) servers.push(await startServer('bench/servers/ours.ts', { ...pgEnv, BENCH_SEED: '0' }));
+        // Each run signs in other seeded users (VUS × 3 are seeded): the first run's sessions stay on their instance.
+        pgProcesses.set(count, await load('A', servers.map((server) => server.ready), { userOffset: count === 1 ? 0 : VUS * Math.min(2, count / 2), pinned: true }));
+      }
+      for (const server of servers) await stop(server);
     } catch (err) {
       log(`PostgreSQL runs skipped: ${String(err)}`);
     } finally {
@@ -201,7 +224,7 @@ async function main(): Promise<void> {
     scale = { ...info, sizeMb: statSync(scaleDb).size / 1024 / 1024, startMs: scaled.startMs, one, many };
   }
 
-  const report = renderReport({ startedAt, ceiling, perCore, results, rss, sqliteTwo, pgOne, pgTwo, scale });
+  const report = renderReport({ startedAt, ceiling, perCore, results, rss, sqliteTwo, sqliteWarned, pgProcesses, login, scale });
   if (full) writeFileSync('bench/results.md', report);
   else log('A partial run (BENCH_PARTS): bench/results.md is left as it was.');
   process.stdout.write(report);
@@ -214,8 +237,9 @@ interface ReportInput {
   results: { ours: Partial<Record<Scenario, LoadResult>>; 'oidc-provider': Partial<Record<Scenario, LoadResult>> };
   rss: Record<string, { peak: number; now: number }>;
   sqliteTwo: LoadResult | null;
-  pgOne: LoadResult | null;
-  pgTwo: LoadResult | null;
+  sqliteWarned: boolean;
+  pgProcesses: Map<number, LoadResult>;
+  login: LoadResult | null;
   scale: { users: number; grants: number; seconds: number; sizeMb: number; startMs: number; one: LoadResult; many: LoadResult } | null;
 }
 
@@ -227,6 +251,15 @@ function serverTimes(result: LoadResult): string {
       return t ? `${path} p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms` : `${path} not measured`;
     })
     .join('; ');
+}
+
+/**
+ * Keycloak's sizing guide per vCPU: 15 password logins, 120 client-credentials and 120 refresh requests
+ * per second. Ours per core is 1000 ÷ the server's CPU milliseconds per flow (signing and hashing threads included).
+ */
+function perCoreLine(r: ReportInput): string {
+  const perCore = (x: LoadResult | null | undefined) => (x?.serverCpuMsPerFlow ? (1000 / x.serverCpuMsPerFlow).toFixed(0) : 'not run');
+  return `- Per core (1000 ÷ server CPU ms per flow), against Keycloak's sizing guide per vCPU: password sign-in + code exchange **${perCore(r.login)}/s** (Keycloak 15), client credentials **${perCore(r.results.ours.C)}/s** (120), refresh **${perCore(r.results.ours.D)}/s** (120)${r.login ? `; the sign-in flow's server CPU is ${r.login.serverCpuMsPerFlow?.toFixed(1)} ms, mostly the scrypt hash (cost 2^15)` : ''}.`;
 }
 
 function renderReport(r: ReportInput): string {
@@ -275,14 +308,17 @@ ${rows.join('\n')}
   it does not depend on how the cores were shared with the load generator.
 - *Bound on this machine*: ${cores} cores ÷ (the load generator's measured CPU per flow + the flow's signatures at one busy core's rate).
   No server, however cheap its own work, can exceed it here; a target above it cannot be met on this machine, only on one where the load generator has cores of its own.
-- Resident memory after the four scenarios: ours **${r.rss.ours?.now ?? '?'} MB** (peak ${r.rss.ours?.peak ?? '?'} MB), oidc-provider **${r.rss['oidc-provider']?.now ?? '?'} MB** (peak ${r.rss['oidc-provider']?.peak ?? '?'} MB); target < 250 MB.
+- Resident memory after the scenarios (the two servers ran side by side, each scenario on one then the other): ours **${r.rss.ours?.now ?? '?'} MB** (peak ${r.rss.ours?.peak ?? '?'} MB), oidc-provider **${r.rss['oidc-provider']?.now ?? '?'} MB** (peak ${r.rss['oidc-provider']?.peak ?? '?'} MB); target < 250 MB.
   Our peak includes the virtual users' sign-ins at set-up: each scrypt hash (cost 2^15) holds 32 MiB while it runs, at most one per core but one at a time; oidc-provider's bench set-up checks no password hash.
-- Scenario A with 1 → 2 server processes: SQLite ${fmt(r.results.ours.A)} → ${fmt(r.sqliteTwo)}; PostgreSQL ${fmt(r.pgOne)} → ${fmt(r.pgTwo)}.
+- Scenario A with 1 → 2 server processes on one SQLite file: ${fmt(r.results.ours.A)} → ${fmt(r.sqliteTwo)}${r.sqliteTwo ? ` (the second process ${r.sqliteWarned ? 'logged' : 'did not log'} the several-processes warning)` : ''}.
+- Scenario A on PostgreSQL by server processes, the load generator pinned to core ${LOAD_CORE} with taskset (the servers and PostgreSQL share the other cores with it): ${PG_PROCESSES.map((n) => `${n} → ${fmt(r.pgProcesses.get(n))}${r.pgProcesses.get(n) ? `, load generator ${r.pgProcesses.get(n)?.clientCpuMsPerFlow.toFixed(2)} ms CPU/flow` : ''}`).join('; ')}.
+${perCoreLine(r)}
 ${
   e
     ? `- E (scale, this project): ${e.users.toLocaleString('en')} users and ${e.grants.toLocaleString('en')} grants in SQLite (seeded in ${e.seconds.toFixed(1)} s, ${e.sizeMb.toFixed(0)} MB):
   server start ${e.startMs.toFixed(0)} ms; scenario A with 1 virtual user ${fmt(e.one)}; with ${VUS} ${fmt(e.many)} (target p99 < 5 ms).
-  The server's own time per request with 1 virtual user (the flow's latency above also holds the load generator's ${e.one.clientCpuMsPerFlow.toFixed(1)} ms of CPU per flow): ${serverTimes(e.one)}.`
+  The server's own time per request with 1 virtual user (the flow's latency above also holds the load generator's ${e.one.clientCpuMsPerFlow.toFixed(1)} ms of CPU per flow): ${serverTimes(e.one)};
+  with ${VUS} virtual users (target p99 < 5 ms): ${serverTimes(e.many)}.`
     : '- E (scale): not run.'
 }
 `;

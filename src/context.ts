@@ -67,7 +67,7 @@ export function createContext(options: ResolvedOptions, db: Knex): AuthContext {
       clientGrants: new ClientGrantsRepository(db, registryCache),
       clientRegistrations: new ClientRegistrationsRepository(db),
       resourceServers: new ResourceServersRepository(db, registryCache),
-      connections: new ConnectionsRepository(db),
+      connections: new ConnectionsRepository(db, new SecretCipher(options.secretEncryptionKey)),
       users: new UsersRepository(db),
       grants: new GrantsRepository(db),
       transactions: new TransactionsRepository(db),

@@ -16,11 +16,19 @@ import { authorizeRouter } from './oauth/authorizeRouter.js';
 import { consentRouter } from './oauth/consentRouter.js';
 import { discoveryRouter, rootWellKnownRouter } from './oauth/discoveryRouter.js';
 import { loginRouter } from './oauth/loginRouter.js';
+import { upstreamRouter } from './oauth/upstreamRouter.js';
+import { UpstreamLoginService } from './services/upstream/upstreamLogin.js';
 import { pageErrorHandler } from './oauth/pageErrors.js';
 import { tokenRouter } from './oauth/tokenRouter.js';
 import { managementRouter } from './management/router.js';
 import { logoutRouter } from './oauth/logoutRouter.js';
 import { accountRouter } from './account/accountRouter.js';
+import { signupRouter } from './oauth/signupRouter.js';
+import { passwordResetRouter } from './oauth/passwordResetRouter.js';
+import { emailVerificationRouter } from './oauth/emailVerificationRouter.js';
+import { dbConnectionsRouter } from './oauth/dbConnectionsRouter.js';
+import { createAccountServices, type AccountServices } from './services/accountServices.js';
+import { createMailer } from './services/mailer.js';
 import { AccountService } from './services/accountService.js';
 import { userinfoRouter } from './oauth/userinfoRouter.js';
 import { registrationRouter } from './oauth/registrationRouter.js';
@@ -38,7 +46,7 @@ import { grantHandlers } from './services/grantHandlers.js';
 import { IntrospectionService } from './services/introspectionService.js';
 import { AccessTokenStatus } from './services/tokenStatus.js';
 import { UserinfoService } from './services/userinfoService.js';
-import { migrateToLatest, openDatabase, withAdvisoryLock } from './store/database.js';
+import { migrateToLatest, openDatabase, watchSqliteInstances, withAdvisoryLock } from './store/database.js';
 import { Sweeper, type SweepReport } from './services/sweeper.js';
 import { createOperations } from './ops/operations.js';
 import { createLogger, knexLog } from './ops/logger.js';
@@ -57,6 +65,10 @@ export { databaseConfigFromUrl } from './store/database.js';
 export { ConfigurationError, StartupError } from './ops/configurationError.js';
 export type { NewClient, NewResourceServer, NewUser } from './services/registryService.js';
 export type { LogStreamOptions } from './ops/logStreams.js';
+export { createDashboard } from './dashboard/router.js';
+export type { DashboardOptions } from './dashboard/options.js';
+export type { Dashboard } from './dashboard/router.js';
+export { Administrators } from './dashboard/administrators.js';
 
 export interface AuthServer {
   router: Router;
@@ -107,17 +119,21 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
       onError: (err) => ops.logger.error({ err }, 'sweep failed'),
     });
     sweeper.start(resolved.sweepIntervalMs);
+    const sqliteInstances = await watchSqliteInstances(db, resolved.database, (message) => ops.logger.warn({ event: 'sqlite_several_processes' }, message));
+    const mailer = createMailer(resolved.mail, ops.logger);
     const close = async () => {
       ops.readiness.draining = true;
       await sweeper.stop();
+      await mailer.close();
+      await sqliteInstances?.stop().catch(() => undefined);
       await ctx.audit.flush();
       await ops.close();
       await db.destroy();
     };
     const sweep = (now?: number) => sweeper.sweep(now);
-    const render = createRenderer(resolved.viewsDirectory, resolved.branding, resolved.texts);
+    const render = createRenderer(resolved.viewsDirectory, resolved.branding, resolved.texts, resolved.defaultLocale);
     return {
-      router: buildRouter(ctx, admin, ops),
+      router: buildRouter(ctx, admin, ops, createAccountServices(ctx, mailer)),
       wellKnown: rootWellKnownRouter(ctx),
       admin,
       context: ctx,
@@ -134,9 +150,9 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
   }
 }
 
-function buildRouter(ctx: AuthContext, admin: RegistryService, ops: Operations): Router {
+function buildRouter(ctx: AuthContext, admin: RegistryService, ops: Operations, accounts: AccountServices): Router {
   const log = (err: unknown) => ops.logger.error({ err }, 'request failed');
-  const render = createRenderer(ctx.options.viewsDirectory, ctx.options.branding, ctx.options.texts);
+  const render = createRenderer(ctx.options.viewsDirectory, ctx.options.branding, ctx.options.texts, ctx.options.defaultLocale);
   const theme = themeStylesheet(ctx.options.branding);
   const gate = new TransactionGate(ctx);
   const authorize = new AuthorizeService(ctx, gate, new ClientDirectory(ctx, admin));
@@ -169,14 +185,20 @@ function buildRouter(ctx: AuthContext, admin: RegistryService, ops: Operations):
   router.use(tokenRouter(ctx, tokens, handlers, new IntrospectionService(ctx, tokenStatus), log));
   router.use(userinfoRouter(ctx, new UserinfoService(ctx, tokenStatus)));
   router.use(registrationRouter(ctx, new RegistrationService(ctx, admin)));
-  router.use('/api/v2', managementRouter(ctx, admin, log));
+  router.use(dbConnectionsRouter(ctx, accounts.signups, accounts.resets));
+  router.use('/api/v2', managementRouter(ctx, admin, log, accounts.verification));
 
   // Pages get the session and page headers; the token and discovery endpoints never touch the cookie.
   const pages = express.Router();
   pages.use(PAGE_PATHS, ...pageSecurity(), requireSecureTransport(ctx.options.cookie.secure), sessionMiddleware(ctx));
   pages.use(pageInputGuard());
+  const upstream = new UpstreamLoginService(ctx);
   pages.use(authorizeRouter(ctx, authorize, render));
-  pages.use(loginRouter(ctx, authorize, login, render));
+  pages.use(loginRouter(ctx, authorize, login, render, upstream));
+  pages.use(upstreamRouter(ctx, authorize, upstream, render));
+  pages.use(signupRouter(ctx, authorize, accounts.signups, render));
+  pages.use(passwordResetRouter(ctx, authorize, accounts.resets, render));
+  pages.use(emailVerificationRouter(ctx, authorize, accounts.verification, render));
   pages.use(consentRouter(ctx, new ConsentService(ctx, gate), render));
   pages.use(logoutRouter(ctx, render));
   pages.use(accountRouter(ctx, new AccountService(ctx), login, render));

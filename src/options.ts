@@ -6,7 +6,7 @@ import type { MetadataFetchPolicy } from './services/clientMetadataFetcher.js';
 import type { ThirdPartySecurityMode } from './domain/clients.js';
 import { databaseConfigFromUrl } from './store/database.js';
 import { parseSecretEncryptionKey } from './store/secretCipher.js';
-import { checkColor, type Branding, type Texts } from './http/texts.js';
+import { checkColor, type Branding, type Locale, type TextOverrides } from './http/texts.js';
 import { resolveAbuseLimits, type AbuseLimits, type LimitRule } from './domain/abuseLimits.js';
 import type { Logger } from 'pino';
 import { checkOptions, type LOG_LEVELS, type optionsSchema } from './ops/optionsSchema.js';
@@ -41,7 +41,10 @@ export interface AuthServerOptions {
   loginUrl?: (returnTo: string) => string;
   /** Run migrations when the router is created. Default: true. */
   migrate?: boolean;
-  /** scrypt cost (N) for password hashes. Default: 2^15. */
+  /**
+   * No longer used: new password hashes are Argon2id with OWASP's parameters, and scrypt hashes of
+   * earlier versions are verified with the cost stored in them. Accepted so existing configurations start.
+   */
   passwordHashCost?: number;
   /** Company name shown on pages. Default: "Authorization Server". */
   companyName?: string;
@@ -49,8 +52,13 @@ export interface AuthServerOptions {
   logoUrl?: string;
   /** Page colours as hex. Defaults: primary #3b5bdb, background #f3f4f7. */
   colors?: { primary?: string; background?: string };
-  /** Any page text, by key (see src/http/texts.ts for the keys and English defaults). */
-  texts?: Texts;
+  /**
+   * Any page text, by key (see src/http/texts.ts for the keys and English defaults): flat keys change the
+   * English texts, `fr: { … }` (or de, es, en) a language's. Default: none.
+   */
+  texts?: TextOverrides;
+  /** The pages' language when neither `ui_locales` nor Accept-Language names one we have: en, fr, de or es. Default: "en". */
+  defaultLocale?: Locale;
   /** Dynamic Client Registration (POST /oidc/register). Default: off. */
   dynamicClientRegistration?:
     | boolean
@@ -138,6 +146,13 @@ export interface AuthServerOptions {
   metrics?: boolean | { token?: string };
   /** Audit events also pushed to these HTTP endpoints (Auth0's log streams). Default: none. */
   logStreams?: LogStreamOptions[];
+  /**
+   * Account emails (sign-up verification, password reset). `smtpUrl` (smtp://user:pass@host:587, smtps://…
+   * for TLS from the start) sends them with nodemailer; without it, each email's link is written to the
+   * log instead (development and the demo). Defaults: the SMTP_URL environment variable, from
+   * "no-reply@<issuer's host>".
+   */
+  mail?: { from?: string; smtpUrl?: string };
 }
 
 export interface ResolvedOptions {
@@ -153,7 +168,8 @@ export interface ResolvedOptions {
   passwordHashCost: number;
   companyName: string;
   branding: Branding;
-  texts: Texts;
+  texts: TextOverrides;
+  defaultLocale: Locale;
   refreshTokenIdleSeconds: number;
   refreshTokenAbsoluteSeconds: number;
   registryCacheMs: number;
@@ -176,6 +192,8 @@ export interface ResolvedOptions {
   /** null when the metrics endpoint is off. */
   metrics: { token: string | null } | null;
   logStreams: LogStreamSettings[];
+  /** smtpUrl null: emails are logged, not sent. */
+  mail: { from: string; smtpUrl: string | null };
 }
 
 /**
@@ -214,6 +232,7 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
       backgroundColor: checkColor(options.colors?.background ?? '#f3f4f7', 'colors.background'),
     },
     texts: options.texts ?? {},
+    defaultLocale: options.defaultLocale ?? 'en',
     dynamicClientRegistration: options.dynamicClientRegistration
       ? registrationSettings(options.dynamicClientRegistration === true ? {} : options.dynamicClientRegistration)
       : null,
@@ -233,6 +252,7 @@ export function resolveOptions(options: AuthServerOptions): ResolvedOptions {
     logger: options.logger ?? null,
     metrics: options.metrics === false ? null : { token: (typeof options.metrics === 'object' ? options.metrics.token : undefined) ?? null },
     logStreams: (options.logStreams ?? []).map(resolveLogStream),
+    mail: { from: options.mail?.from ?? `no-reply@${issuerUrl.hostname}`, smtpUrl: options.mail?.smtpUrl || process.env.SMTP_URL || null },
   };
 }
 

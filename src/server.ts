@@ -7,9 +7,10 @@
  */
 import { createServer } from 'node:http';
 import express from 'express';
-import { ConfigurationError, createAuthServer, StartupError } from './index.js';
-import { CONTOSO_API, DEMO_USER, seedDemo } from './demo/seed.js';
+import { ConfigurationError, createAuthServer, createDashboard, StartupError } from './index.js';
+import { CONTOSO_API, DEMO_USER, seedDemo, seedDemoAdmin } from './demo/seed.js';
 import { createSampleClient } from './demo/sampleClient.js';
+import { startDemoUpstream } from './demo/upstreamDemo.js';
 import { readEnvironment } from './ops/environment.js';
 import { gracefulShutdown, listen, ListenError } from './ops/shutdown.js';
 
@@ -34,9 +35,12 @@ async function main(): Promise<void> {
     clientIdMetadataDocuments: env.clientIdMetadataDocuments,
     trustProxy: env.trustProxy,
     defaultAudience: env.defaultAudience,
+    ...(env.thirdPartySecurityMode ? { thirdPartySecurityMode: env.thirdPartySecurityMode } : {}),
+    ...(env.defaultLocale ? { defaultLocale: env.defaultLocale } : {}),
     logLevel: env.logLevel,
     metrics: { token: env.metricsToken },
     logStreams: env.logStreams,
+    mail: env.mail,
   });
   const servers = [];
   try {
@@ -51,6 +55,9 @@ async function main(): Promise<void> {
     app.disable('x-powered-by');
     if (env.trustProxy !== undefined) app.set('trust proxy', env.trustProxy);
     app.use(auth.wellKnown);
+    // The dashboard at the issuer's origin, /dashboard; it signs in through this same server.
+    const demoAdmin = await seedDemoAdmin(auth);
+    app.use('/dashboard', await createDashboard(auth, { mountPath: '/dashboard' }));
     const mountPath = new URL(issuer).pathname.replace(/\/$/, '') || '/';
     app.use(mountPath, auth.router);
     app.use(...auth.notFound);
@@ -73,6 +80,13 @@ async function main(): Promise<void> {
     await listen(sampleServer, samplePort, 'sample client app', 'SAMPLE_PORT');
     console.log(`Sample client app:    ${sampleOrigin}/`);
     console.log(`Demo user:            ${DEMO_USER.email} / ${DEMO_USER.password}`);
+    const upstream = await startDemoUpstream(auth, issuer, [demo.firstParty.clientId, demo.thirdParty.clientId]);
+    if (upstream) {
+      servers.push(upstream.server);
+      console.log(`Upstream provider:    ${upstream.issuer}  ("Continue with Demo Identity Provider": any login, any password)`);
+    }
+    if (!env.mail.smtpUrl) console.log('Account emails:       SMTP_URL is not set: the link of each sign-up and password reset email is printed here.');
+    console.log(`Dashboard:            ${new URL('/dashboard/', issuer).toString()}  (administrator: ${demoAdmin.email} / ${demoAdmin.password})`);
   } catch (err) {
     servers.forEach((server) => server.close());
     await auth.close();

@@ -3,6 +3,7 @@
  * postgres:// URL), BENCH_PG_SCHEMA, BENCH_USERS (how many users to seed), BENCH_JWK (the shared
  * RS256 private key), BENCH_SEED=0 to skip seeding (a second instance on the same database).
  */
+import { writeFileSync } from 'node:fs';
 import express from 'express';
 import type { Knex } from 'knex';
 import { createAuthServer, databaseConfigFromUrl, type AuthServer } from '../../src/index.js';
@@ -53,11 +54,19 @@ async function seed(auth: AuthServer): Promise<void> {
   for (let i = 0; i < users; i++) await admin.createUser({ email: userEmail(i), password: PASSWORD, emailVerified: true });
 }
 
+/** BENCH_SQL_LOG=<file>: every SQL statement this server runs, counted by text, written there at exit. */
+function countQueries(db: Knex, file: string): void {
+  const counts = new Map<string, number>();
+  db.on('query', (query: { sql: string }) => counts.set(query.sql, (counts.get(query.sql) ?? 0) + 1));
+  process.on('exit', () => writeFileSync(file, [...counts].sort((a, b) => b[1] - a[1]).map(([sql, n]) => `${n}\t${sql}`).join('\n')));
+}
+
 async function main(): Promise<void> {
   const database = databaseConfig();
   await installKey(database);
   const auth = await createAuthServer({ issuer, database, sessionSecrets: [SESSION_SECRET] });
   if (process.env.BENCH_SEED !== '0') await seed(auth);
+  if (process.env.BENCH_SQL_LOG) countQueries(auth.context.db, process.env.BENCH_SQL_LOG);
   const app = express();
   app.disable('x-powered-by');
   mountServerStats(app);

@@ -11,7 +11,8 @@ import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import type { LoginService } from '../services/loginService.js';
 import { requestInfo } from '../services/auditLog.js';
 import { redirect } from '../http/responses.js';
-import { loginFailureStatus } from '../http/loginFailures.js';
+import { loginFailureStatus, loginFailureText } from '../http/loginFailures.js';
+import type { PageText } from '../http/localeMessages.js';
 
 const ACCOUNT_PURPOSE = 'account';
 
@@ -25,7 +26,7 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
     await saveSession(req);
   }
 
-  async function showLogin(req: Request, res: Response, error: string | null, email = '', status = 200): Promise<void> {
+  async function showLogin(req: Request, res: Response, error: PageText | null, email = '', status = 200): Promise<void> {
     await ensureSession(req);
     await render(res, 'account_login', { action: `${req.baseUrl}/u/account/login`, csrf: csrfToken(secret, req.sessionID, ACCOUNT_PURPOSE), error, email }, status);
   }
@@ -64,7 +65,7 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
     const email = typeof body.email === 'string' ? body.email.slice(0, 320) : '';
     if (!verifyCsrfToken(secret, req.sessionID, ACCOUNT_PURPOSE, body.csrf)) return showLogin(req, res, 'Your session changed. Please sign in again.', email, 403);
     const result = await login.login(null, body.email, body.password, undefined, requestInfo(req));
-    if (!result.ok) return showLogin(req, res, result.message, email, loginFailureStatus(res, result));
+    if (!result.ok) return showLogin(req, res, loginFailureText(result), email, loginFailureStatus(res, result));
     await regenerateSession(req);
     req.session.user = result.user;
     req.session.startedAt = Date.now();

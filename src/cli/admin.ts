@@ -3,10 +3,13 @@
  * (the same environment variables and defaults as `npm start`: DATABASE_URL, ISSUER or PORT).
  */
 import { parseArgs } from 'node:util';
+import { destination, pino } from 'pino';
 import { ConfigurationError, createAuthServer, StartupError, type AuthServer } from '../index.js';
 import { managementAudience } from '../domain/managementApi.js';
 import { readEnvironment } from '../ops/environment.js';
 import { ClientService } from '../services/clientService.js';
+import { Administrators } from '../dashboard/administrators.js';
+import { userSubject } from '../domain/users.js';
 
 const USAGE = `Usage: npm run admin -- <command>
 
@@ -17,6 +20,9 @@ Commands:
                                           (default name: "Management API client")
   list                                    the management clients (id, name), as JSON
   delete <client_id>                      deletes a management client
+  grant-admin <email|user_id>             gives a user the administrator role (the dashboard)
+  revoke-admin <email|user_id>            takes it away; their dashboard access ends at once
+  list-admins                             the administrators (user_id, email), as JSON
   --help                                  this text
 
 Configuration comes from the environment, as for \`npm start\`: DATABASE_URL (default ./data/auth.sqlite),
@@ -28,6 +34,9 @@ const COMMANDS: Record<string, { arity: number; run: Command }> = {
   'create-management-client': { arity: 0, run: createManagementClient },
   list: { arity: 0, run: listManagementClients },
   delete: { arity: 1, run: deleteManagementClient },
+  'grant-admin': { arity: 1, run: (auth, [who]) => changeAdmin(auth, who, true) },
+  'revoke-admin': { arity: 1, run: (auth, [who]) => changeAdmin(auth, who, false) },
+  'list-admins': { arity: 0, run: listAdmins },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -42,8 +51,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const env = readEnvironment();
-  // Quiet: the command's JSON is what goes to stdout.
-  const auth = await createAuthServer({ issuer: env.issuer, database: env.database, logLevel: 'warn', sweepIntervalMs: 0 });
+  // Quiet, and on stderr: the command's JSON is what goes to stdout (a warning, such as another process
+  // on the same SQLite file, must not break it).
+  const auth = await createAuthServer({ issuer: env.issuer, database: env.database, logger: pino({ level: 'warn' }, destination(2)), sweepIntervalMs: 0 });
   try {
     return await command.run(auth, positionals.slice(1), values.name);
   } finally {
@@ -84,6 +94,39 @@ async function deleteManagementClient(auth: AuthServer, [clientId]: string[]): P
   }
   await new ClientService(auth.context).delete(clientId);
   console.error(`Deleted the management client ${clientId}.`);
+  return 0;
+}
+
+/** A user id (auth0|…) as is; an email: the users with that address (one, or the command refuses). */
+async function findSubject(auth: AuthServer, who: string): Promise<string | null> {
+  if (!who.includes('@')) return (await auth.context.repos.users.findById(who.replace(/^auth0\|/, ''))) ? (who.startsWith('auth0|') ? who : `auth0|${who}`) : null;
+  const users = await auth.context.repos.users.findAllByEmail(who.trim().toLowerCase());
+  if (users.length > 1) {
+    console.error(`Several users have the email ${who} (one per connection): give the user_id instead: ${users.map((u) => userSubject(u)).join(', ')}`);
+    return null;
+  }
+  return users[0] ? userSubject(users[0]) : null;
+}
+
+async function changeAdmin(auth: AuthServer, who: string | undefined, grant: boolean): Promise<number> {
+  const sub = who ? await findSubject(auth, who) : null;
+  if (!sub) {
+    console.error(`No single user matches ${who ?? ''}. Create the user first (Management API POST /api/v2/users, or the dashboard).`);
+    return 1;
+  }
+  const administrators = new Administrators(auth.context.db);
+  const changed = grant ? await administrators.grant(sub) : await administrators.revoke(sub);
+  console.error(changed ? `${sub} ${grant ? 'is now an administrator' : 'is no longer an administrator'}.` : `${sub} ${grant ? 'was already an administrator' : 'was not an administrator'}: nothing changed.`);
+  return 0;
+}
+
+async function listAdmins(auth: AuthServer): Promise<number> {
+  const found = [];
+  for (const sub of await new Administrators(auth.context.db).list()) {
+    const user = sub.startsWith('auth0|') ? await auth.context.repos.users.findById(sub.slice('auth0|'.length)) : null;
+    found.push({ user_id: sub, email: user?.email ?? null });
+  }
+  console.log(JSON.stringify(found, null, 2));
   return 0;
 }
 

@@ -1,8 +1,12 @@
 /** The demo a newcomer clicks through after `npm start`: seeded once, found again on later starts. */
 import type { AuthServer } from '../index.js';
 import type { Client } from '../domain/clients.js';
+import { userSubject } from '../domain/users.js';
+import { Administrators } from '../dashboard/administrators.js';
 
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password-1', name: 'Dana Demo' };
+/** The dashboard's demo administrator, created by `npm start`. */
+export const DEMO_ADMIN = { email: 'admin@example.com', password: 'admin-password-1', name: 'Ada Admin' };
 export const CONTOSO_API = 'https://contoso.example/api';
 export const FIRST_PARTY_ID = 'demo-contoso-web';
 export const THIRD_PARTY_ID = 'demo-fabrikam';
@@ -48,4 +52,11 @@ export async function seedDemo(server: AuthServer, sampleOrigin: string): Promis
     allowedLogoutUrls: [`${sampleOrigin}/`],
   }, { updateUrls: true });
   return { firstParty, thirdParty };
+}
+
+/** The demo administrator: a user holding the administrator role (see src/dashboard/administrators.ts). */
+export async function seedDemoAdmin(server: AuthServer, password = DEMO_ADMIN.password): Promise<{ email: string; password: string }> {
+  const user = await server.admin.ensureUser({ ...DEMO_ADMIN, password, emailVerified: true });
+  await new Administrators(server.context.db).grant(userSubject(user));
+  return { email: DEMO_ADMIN.email, password };
 }

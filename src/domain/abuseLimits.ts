@@ -12,7 +12,17 @@ export interface LimitRule {
 }
 
 /** The stored names of the counters (at most 32 characters: the column's size). */
-export type CounterRule = 'login_account_ip' | 'login_ip' | 'client_auth_client_ip' | 'client_auth_ip' | 'registration_ip';
+export type CounterRule =
+  | 'login_account_ip'
+  | 'login_ip'
+  | 'client_auth_client_ip'
+  | 'client_auth_ip'
+  | 'registration_ip'
+  | 'signup_ip'
+  | 'reset_ip'
+  | 'reset_email'
+  | 'verify_ip'
+  | 'verify_email';
 
 /** One counter: a rule and what it counts for. Empty strings where a part does not apply. */
 export interface CounterKey {
@@ -31,15 +41,29 @@ export interface AbuseLimits {
   failedClientAuthenticationsPerClientAndAddress: LimitRule;
   /** Wrong client secrets (and unknown client_ids) at the token endpoint from one address. */
   failedClientAuthenticationsPerAddress: LimitRule;
+  /** Sign-ups (page and /dbconnections/signup) from one address, accepted or not: each may send an email. */
+  signupsPerAddress: LimitRule;
+  /** Password reset emails asked for from one address, and for one email address. */
+  passwordResetsPerAddress: LimitRule;
+  passwordResetsPerEmail: LimitRule;
+  /** Verification emails asked for from one address, and for one user. */
+  verificationEmailsPerAddress: LimitRule;
+  verificationEmailsPerEmail: LimitRule;
 }
 
 const FIFTEEN_MINUTES = 15 * 60;
+const ONE_HOUR = 60 * 60;
 
 export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
   failedLoginsPerAccountAndAddress: { limit: 10, windowSeconds: FIFTEEN_MINUTES },
   failedLoginsPerAddress: { limit: 20, windowSeconds: FIFTEEN_MINUTES },
   failedClientAuthenticationsPerClientAndAddress: { limit: 10, windowSeconds: FIFTEEN_MINUTES },
   failedClientAuthenticationsPerAddress: { limit: 20, windowSeconds: FIFTEEN_MINUTES },
+  signupsPerAddress: { limit: 10, windowSeconds: ONE_HOUR },
+  passwordResetsPerAddress: { limit: 10, windowSeconds: ONE_HOUR },
+  passwordResetsPerEmail: { limit: 3, windowSeconds: ONE_HOUR },
+  verificationEmailsPerAddress: { limit: 10, windowSeconds: ONE_HOUR },
+  verificationEmailsPerEmail: { limit: 3, windowSeconds: ONE_HOUR },
 };
 
 /** Fills defaults and refuses values that would switch a protection off. */

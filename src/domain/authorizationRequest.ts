@@ -47,6 +47,8 @@ export interface AuthorizationRequest {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
   loginHint: string | null;
+  /** OIDC Core's `ui_locales`: the languages the pages should use, in order of preference. */
+  uiLocales?: string[];
 }
 
 /** Where and how an error may be reported once the redirect URI is trusted. */
@@ -207,7 +209,13 @@ export function validateAuthorizationRequest(params: RawParams, client: Client, 
     codeChallenge,
     codeChallengeMethod: codeChallenge ? 'S256' : null,
     loginHint: get('login_hint') ?? null,
+    ...(get('ui_locales') ? { uiLocales: parseUiLocales(get('ui_locales')) } : {}),
   };
+}
+
+/** `ui_locales`: space-separated language tags; the pages use the first one they have. Bounded, as it is kept with the transaction. */
+export function parseUiLocales(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(' ').filter((tag) => tag !== '' && tag.length <= 35).slice(0, 10) : [];
 }
 
 function targetOf(audience: string | undefined, resource: unknown): Pick<AuthorizationRequest, 'audience' | 'audienceFromResource'> {

@@ -1,4 +1,5 @@
 /** Application (client) model and Auth0's rules for app types, parties and defaults. */
+import { TIMESTAMP_FIELDS, type FieldSpecs } from './fieldMapping.js';
 
 export const APP_TYPES = ['native', 'spa', 'regular_web', 'non_interactive'] as const;
 export type AppType = (typeof APP_TYPES)[number];
@@ -44,7 +45,40 @@ export interface Client {
   redirectionPolicy: RedirectionPolicy;
   createdAt: number;
   updatedAt: number;
+  /**
+   * The stored secret could not be opened (the row was altered, or secretEncryptionKey changed): the
+   * client cannot authenticate until its secret is rotated, and nothing else about it is affected.
+   */
+  secretUnreadable?: true;
 }
+
+/**
+ * Every stored client field once: its column (and Auth0 name), how it is kept. The secret is not here:
+ * it is sealed and opened by the repository (src/store/secretCipher.ts).
+ */
+export const CLIENT_FIELDS = {
+  clientId: { column: 'client_id', codec: 'text', readOnly: true },
+  name: { column: 'name', codec: 'text' },
+  description: { column: 'description', codec: 'text' },
+  logoUri: { column: 'logo_uri', codec: 'optionalText' },
+  appType: { column: 'app_type', codec: 'text' },
+  tokenEndpointAuthMethod: { column: 'token_endpoint_auth_method', codec: 'text' },
+  isFirstParty: { column: 'is_first_party', codec: 'boolean' },
+  isDynamic: { column: 'is_dynamic', codec: 'boolean', auth0: 'is_dynamically_registered', readOnly: true },
+  callbacks: { column: 'callbacks', codec: 'jsonList' },
+  allowedLogoutUrls: { column: 'allowed_logout_urls', codec: 'jsonList' },
+  webOrigins: { column: 'web_origins', codec: 'jsonList' },
+  allowedOrigins: { column: 'allowed_origins', codec: 'jsonList' },
+  initiateLoginUri: { column: 'initiate_login_uri', codec: 'optionalText' },
+  grantTypes: { column: 'grant_types', codec: 'jsonList' },
+  // Auth0 nests these two in jwt_configuration.
+  jwtAlg: { column: 'jwt_alg', codec: 'text', auth0: null },
+  jwtLifetimeInSeconds: { column: 'jwt_lifetime_in_seconds', codec: 'integer', auth0: null },
+  clientMetadata: { column: 'client_metadata', codec: 'jsonRecord' },
+  thirdPartySecurityMode: { column: 'third_party_security_mode', codec: 'optionalText' },
+  redirectionPolicy: { column: 'redirection_policy', codec: 'text' },
+  ...TIMESTAMP_FIELDS,
+} as const satisfies FieldSpecs<Omit<Client, 'clientSecret' | 'secretUnreadable'>>;
 
 export const THIRD_PARTY_SECURITY_MODES = ['strict', 'permissive'] as const;
 export type ThirdPartySecurityMode = (typeof THIRD_PARTY_SECURITY_MODES)[number];

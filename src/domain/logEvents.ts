@@ -17,6 +17,15 @@ export const LOG_TYPES = {
   fertft: 'Failed Exchange (Refresh Token for Access Token)',
   scpr: 'Success Change Password Request',
   fcpr: 'Failed Change Password Request',
+  // Issue 16, the database connection's account flows.
+  scp: 'Success Change Password',
+  fcp: 'Failed Change Password',
+  ss: 'Success Signup',
+  fs: 'Failed Signup',
+  sv: 'Success Verification Email',
+  fv: 'Failed Verification Email',
+  svr: 'Success Verification Email Request',
+  fvr: 'Failed Verification Email Request',
 } as const;
 
 export type LogType = keyof typeof LOG_TYPES;

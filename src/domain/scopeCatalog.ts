@@ -2,13 +2,32 @@
 import type { Client } from './clients.js';
 import type { ResourceServer } from './resourceServers.js';
 
-/** A Map, not an object: scopes come from requests, and `constructor` must not be an OIDC scope. */
-export const OIDC_SCOPE_DESCRIPTIONS: ReadonlyMap<string, string> = new Map([
-  ['openid', 'Know who you are (your user ID)'],
-  ['profile', 'Your name, nickname and picture'],
-  ['email', 'Your email address'],
-  ['offline_access', 'Keep access when you are not using the application'],
+/** The page texts (src/http/texts.ts) this catalog names; the pages show them in the visitor's language. */
+export type ScopeTextKey = 'scopes.yourAccount' | 'scope.openid' | 'scope.profile' | 'scope.email' | 'scope.offline_access';
+
+/**
+ * The OIDC scopes, each with the text key of its description. A Map, not an object: scopes come from
+ * requests, and `constructor` must not be an OIDC scope.
+ */
+export const OIDC_SCOPE_DESCRIPTIONS: ReadonlyMap<string, ScopeTextKey> = new Map([
+  ['openid', 'scope.openid'],
+  ['profile', 'scope.profile'],
+  ['email', 'scope.email'],
+  ['offline_access', 'scope.offline_access'],
 ]);
+
+/** A text for the dialog: one of ours by key, or an API's own words with their translations by locale. */
+export type ScopeText = { key: ScopeTextKey } | { text: string; byLocale?: Readonly<Partial<Record<string, string>>> };
+
+export const YOUR_ACCOUNT: ScopeText = { key: 'scopes.yourAccount' };
+
+/** How a granted or requested scope is described: ours for the OIDC scopes, else the API's, else its value. */
+export function describeScope(value: string, api: ResourceServer | null): ScopeText {
+  const key = OIDC_SCOPE_DESCRIPTIONS.get(value);
+  if (key) return { key };
+  const own = api?.scopes.find((s) => s.value === value);
+  return { text: own?.description || value, ...(own?.descriptions && { byLocale: own.descriptions }) };
+}
 
 /**
  * The scopes a request may be granted: the OIDC ones, and the API's own. Scopes the API does not
@@ -25,8 +44,8 @@ export function grantableScopes(requested: readonly string[], api: ResourceServe
 }
 
 export interface ScopeGroup {
-  title: string;
-  scopes: { value: string; description: string; alreadyGranted: boolean }[];
+  title: ScopeText;
+  scopes: { value: string; description: ScopeText; alreadyGranted: boolean }[];
 }
 
 /** Scopes grouped for the dialog: the user's profile first, then each API. `openid` needs no line. */
@@ -39,16 +58,10 @@ export function groupScopesForDialog(
   const profile = scopes.filter((s) => OIDC_SCOPE_DESCRIPTIONS.has(s) && s !== 'openid');
   const apiScopes = scopes.filter((s) => !OIDC_SCOPE_DESCRIPTIONS.has(s));
   const groups: ScopeGroup[] = [];
-  const line = (value: string, description: string) => ({ value, description, alreadyGranted: granted.has(value) });
+  const line = (value: string) => ({ value, description: describeScope(value, api), alreadyGranted: granted.has(value) });
   if (profile.length > 0 || scopes.includes('openid')) {
-    groups.push({
-      title: 'Your account',
-      scopes: (profile.length > 0 ? profile : ['openid']).map((s) => line(s, OIDC_SCOPE_DESCRIPTIONS.get(s) ?? s)),
-    });
+    groups.push({ title: YOUR_ACCOUNT, scopes: (profile.length > 0 ? profile : ['openid']).map(line) });
   }
-  if (api && apiScopes.length > 0) {
-    const descriptions = new Map(api.scopes.map((s) => [s.value, s.description]));
-    groups.push({ title: api.name, scopes: apiScopes.map((s) => line(s, descriptions.get(s) || s)) });
-  }
+  if (api && apiScopes.length > 0) groups.push({ title: { text: api.name }, scopes: apiScopes.map(line) });
   return groups;
 }

@@ -1,4 +1,6 @@
 /** People who sign in, from a database connection. Their public id is `auth0|<id>`, as in Auth0. */
+import type { SessionUser } from './claims.js';
+
 export interface User {
   id: string;
   connectionId: string;
@@ -16,6 +18,8 @@ export interface User {
   /** Auth0's metadata: what the user may edit about themselves, and what only applications set. Default {}. */
   userMetadata?: Metadata;
   appMetadata?: Metadata;
+  /** The public id of a user from an upstream provider (`oidc|<connection>|<sub>`); null or absent: `auth0|<id>`. */
+  subject?: string | null;
 }
 
 /** A JSON object (user_metadata, app_metadata). */
@@ -38,10 +42,26 @@ export function mergeMetadata(stored: Metadata, patch: Metadata): Metadata {
 
 export const DEFAULT_CONNECTION_NAME = 'Username-Password-Authentication';
 
-export function userSubject(user: Pick<User, 'id'>): string {
-  return `auth0|${user.id}`;
+export function userSubject(user: Pick<User, 'id' | 'subject'>): string {
+  return user.subject ?? `auth0|${user.id}`;
 }
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** The session of a user signed in at `now` (milliseconds): their public id and profile claims. */
+export function sessionUserOf(user: User, now: number): SessionUser {
+  return {
+    sub: userSubject(user),
+    authTime: Math.floor(now / 1000),
+    claims: {
+      email: user.email,
+      email_verified: user.emailVerified,
+      name: user.name,
+      nickname: user.nickname,
+      picture: user.picture,
+      updated_at: Math.floor(user.updatedAt / 1000),
+    },
+  };
 }

@@ -13,6 +13,7 @@ export function recordWrites(ctx: AuthContext): RequestHandler {
           'sapi',
           {
             clientId: res.locals.caller?.clientId ?? null,
+            userId: res.locals.caller?.userId ?? null,
             description: `${req.method} ${path}`,
             details: { request: { method: req.method, path }, response: { statusCode: res.statusCode } },
           },

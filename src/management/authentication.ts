@@ -1,15 +1,21 @@
 /**
- * Bearer tokens for /api/v2 (checklist S24): issued by this server through client_credentials, for
- * the audience {issuer}api/v2/, unexpired, from a client that still exists, with the route's scope.
+ * Bearer tokens for /api/v2 (checklist S24): issued by this server for the audience {issuer}api/v2/,
+ * unexpired, from a client that still exists, with the route's scope. Either a client's own
+ * (client_credentials) or an administrator's (the dashboard's, src/dashboard/adminTokens.ts: /authorize
+ * never issues this audience), whose role is checked again on every request.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createLocalJWKSet, jwtVerify, errors as joseErrors } from 'jose';
 import type { AuthContext } from '../context.js';
 import { managementAudience } from '../domain/managementApi.js';
+import { findClient } from '../services/clientLookup.js';
 import { ManagementError } from './errors.js';
+import { isActiveAdministrator } from '../dashboard/administrators.js';
 
 export interface ManagementCaller {
   clientId: string;
+  /** The administrator acting, for a user's token (recorded in the audit log). */
+  userId?: string;
   scopes: Set<string>;
 }
 
@@ -33,10 +39,19 @@ export function authenticateManagementToken(ctx: AuthContext): RequestHandler {
         typ: 'at+jwt',
       });
       const clientId = typeof payload.azp === 'string' ? payload.azp : '';
-      if (payload.gty !== 'client-credentials' || !(await ctx.repos.clients.findById(clientId))) {
-        return next(new ManagementError(401, 'invalid_token', 'The token was not issued to an existing machine-to-machine client.'));
+      if (!(await findClient(ctx, clientId))) {
+        return next(new ManagementError(401, 'invalid_token', 'The token was not issued to an existing client.'));
       }
-      res.locals.caller = { clientId, scopes: new Set(String(payload.scope ?? '').split(' ').filter(Boolean)) };
+      const scopes = new Set(String(payload.scope ?? '').split(' ').filter(Boolean));
+      if (payload.gty === 'client-credentials') {
+        res.locals.caller = { clientId, scopes };
+        return next();
+      }
+      const userId = payload.sub ?? '';
+      if (!(await isActiveAdministrator(ctx, userId))) {
+        return next(new ManagementError(401, 'invalid_token', 'The token\'s user is no longer an active administrator.'));
+      }
+      res.locals.caller = { clientId, userId, scopes };
       next();
     } catch (err) {
       const message =

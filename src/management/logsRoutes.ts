@@ -1,31 +1,19 @@
 /** /api/v2/logs and /api/v2/users/{id}/logs: searching the audit log, Auth0-style. */
 import express, { type Request, type Router } from 'express';
 import type { AuthContext } from '../context.js';
+import { LOG_EVENT_FIELDS } from '../domain/logEventFields.js';
 import type { LogEvent } from '../domain/logEvents.js';
-import type { LogFilter } from '../store/logsRepository.js';
+import type { LogFilter } from '../services/auditLog.js';
 import { requireScope } from './authentication.js';
 import { invalidQuery, notFound } from './errors.js';
 import { pageResponse, readFieldSelection, readPaging, readString } from './requests.js';
 
 const SEARCHABLE = ['type', 'client_id', 'user_id', 'user_name', 'ip', 'connection', 'audience'] as const;
 
+/** Auth0's log event: every field under its column's name, absent values as null. */
 export function presentLog(event: LogEvent): Record<string, unknown> {
-  return {
-    log_id: event.logId,
-    date: new Date(event.date).toISOString(),
-    type: event.type,
-    description: event.description,
-    client_id: event.clientId,
-    client_name: event.clientName,
-    ip: event.ip,
-    user_agent: event.userAgent,
-    user_id: event.userId,
-    user_name: event.userName,
-    connection: event.connection,
-    audience: event.audience,
-    scope: event.scope,
-    details: event.details,
-  };
+  const fields = Object.keys(LOG_EVENT_FIELDS) as (keyof LogEvent)[];
+  return { ...Object.fromEntries(fields.map((key) => [LOG_EVENT_FIELDS[key].column, event[key]])), date: new Date(event.date).toISOString() };
 }
 
 /** The subset of Auth0's Lucene syntax that covers its documented examples: field:"value" joined by AND. */
@@ -49,18 +37,17 @@ export function logsRoutes(ctx: AuthContext): Router {
   async function search(req: Request, filter: LogFilter) {
     const select = readFieldSelection(req);
     const show = (event: LogEvent) => select(presentLog(event));
-    await ctx.audit.flush();
     const from = readString(req, 'from');
     const take = readString(req, 'take');
     if (from !== undefined || take !== undefined) {
       const count = take === undefined ? 50 : Number(take);
       if (!Number.isInteger(count) || count < 1 || count > 100) throw invalidQuery("Query validation error: 'take' must be between 1 and 100.");
-      return (await ctx.repos.logs.after(filter, from ?? null, count)).map(show);
+      return (await ctx.audit.after(filter, from ?? null, count)).map(show);
     }
     const paging = readPaging(req);
     const sort = readString(req, 'sort') ?? 'date:-1';
     if (sort !== 'date:-1' && sort !== 'date:1') throw invalidQuery("Query validation error: 'sort' must be date:1 or date:-1.");
-    const { events, total } = await ctx.repos.logs.search(filter, { offset: paging.offset, limit: paging.perPage, ascending: sort === 'date:1' });
+    const { events, total } = await ctx.audit.search(filter, { offset: paging.offset, limit: paging.perPage, ascending: sort === 'date:1' });
     return pageResponse('logs', events.map(show), total, paging);
   }
 
@@ -73,9 +60,8 @@ export function logsRoutes(ctx: AuthContext): Router {
   });
 
   router.get('/logs/:id', requireScope('read:logs'), async (req, res) => {
-    await ctx.audit.flush();
     const select = readFieldSelection(req);
-    const event = await ctx.repos.logs.findById(String(req.params.id));
+    const event = await ctx.audit.find(String(req.params.id));
     if (!event) throw notFound('inexistent_log', 'The log event does not exist');
     res.json(select(presentLog(event)));
   });

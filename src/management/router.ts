@@ -17,13 +17,15 @@ import { connectionsRoutes } from './connectionsRoutes.js';
 import { usersRoutes } from './usersRoutes.js';
 import { userBlocksRoutes } from './userBlocksRoutes.js';
 import { keysRoutes } from './keysRoutes.js';
+import { jobsRoutes } from './jobsRoutes.js';
+import type { EmailVerificationService } from '../services/emailVerificationService.js';
 import { UserBlocksService } from '../services/userBlocksService.js';
 import { ConnectionService } from '../services/connectionService.js';
 import { UserService } from '../services/userService.js';
 import { recordWrites } from './auditWrites.js';
 import { ManagementError, managementErrorHandler } from './errors.js';
 
-export function managementRouter(ctx: AuthContext, registry: RegistryService, log: (err: unknown) => void): Router {
+export function managementRouter(ctx: AuthContext, registry: RegistryService, log: (err: unknown) => void, verification?: EmailVerificationService): Router {
   const router = express.Router();
   // NUL bytes and unreadable bodies are refused before the token check: nothing of them reaches SQL.
   router.use(noStore, express.json({ limit: '100kb' }), rejectNulBytes, authenticateManagementToken(ctx));
@@ -34,9 +36,10 @@ export function managementRouter(ctx: AuthContext, registry: RegistryService, lo
   router.use(clientGrantsRoutes(ctx, new ClientGrantService(ctx)));
   router.use(connectionsRoutes(ctx, new ConnectionService(ctx)));
   router.use(logsRoutes(ctx));
-  router.use(usersRoutes(ctx, new UserService(ctx, registry)));
-  router.use(userBlocksRoutes(ctx, new UserBlocksService(ctx)));
+  router.use(usersRoutes(new UserService(ctx, registry)));
+  router.use(userBlocksRoutes(new UserBlocksService(ctx)));
   router.use(keysRoutes(ctx));
+  if (verification) router.use(jobsRoutes(ctx, verification));
   router.use((_req, _res, next) => next(new ManagementError(404, 'not_found', 'Not Found')));
   router.use(managementErrorHandler(log));
   return router;

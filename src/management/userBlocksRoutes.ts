@@ -1,13 +1,11 @@
 /** /api/v2/user-blocks: blocks left by failed sign-ins (account and address), listed and lifted as with Auth0. */
 import express, { type Request, type Router } from 'express';
-import type { AuthContext } from '../context.js';
-import type { User } from '../domain/users.js';
 import type { UserBlocksService } from '../services/userBlocksService.js';
 import { requireScope } from './authentication.js';
 import { invalidQuery, notFound } from './errors.js';
 import { readString } from './requests.js';
 
-export function userBlocksRoutes(ctx: AuthContext, blocks: UserBlocksService): Router {
+export function userBlocksRoutes(blocks: UserBlocksService): Router {
   const router = express.Router();
 
   const identifier = (req: Request): string => {
@@ -17,13 +15,7 @@ export function userBlocksRoutes(ctx: AuthContext, blocks: UserBlocksService): R
     return value;
   };
 
-  /** `auth0|<id>` (URL-encoded or not) → the user. */
-  const load = async (param: unknown): Promise<User> => {
-    const value = String(param);
-    const user = value.startsWith('auth0|') ? await ctx.repos.users.findById(value.slice('auth0|'.length)) : null;
-    if (!user) throw notFound('inexistent_user', 'The user does not exist');
-    return user;
-  };
+  const missing = () => notFound('inexistent_user', 'The user does not exist');
 
   router.get('/user-blocks', requireScope('read:users'), async (req, res) => {
     res.json({ blocked_for: await blocks.list(identifier(req)) });
@@ -35,11 +27,14 @@ export function userBlocksRoutes(ctx: AuthContext, blocks: UserBlocksService): R
   });
 
   router.get('/user-blocks/:id', requireScope('read:users'), async (req, res) => {
-    res.json({ blocked_for: await blocks.listForUser(await load(req.params.id)) });
+    // `auth0|<id>`, URL-encoded or not (Express decodes the parameter).
+    const blocked = await blocks.listForUser(String(req.params.id));
+    if (!blocked) throw missing();
+    res.json({ blocked_for: blocked });
   });
 
   router.delete('/user-blocks/:id', requireScope('update:users'), async (req, res) => {
-    await blocks.unblockUser(await load(req.params.id));
+    if (!(await blocks.unblockUser(String(req.params.id)))) throw missing();
     res.status(204).end();
   });
   return router;

@@ -1,11 +1,10 @@
 /** /api/v2/users: people in database connections. The password hash never leaves the server. */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { AuthContext } from '../context.js';
 import { userSubject, type User } from '../domain/users.js';
+import { upstreamIdentity } from '../domain/connections.js';
 import { parseUserQuery, UserQueryError } from '../domain/userQuery.js';
-import type { UserService } from '../services/userService.js';
-import { USER_SORT_FIELDS, type UserFilter, type UserSort } from '../store/usersRepository.js';
+import { storedUserId, USER_SORT_FIELDS, type UserFilter, type UserService, type UserSort } from '../services/userService.js';
 import { IGNORED_FIELDS, ignoredFields } from './auth0Fields.js';
 import { requireScope } from './authentication.js';
 import { invalidQuery, notFound } from './errors.js';
@@ -38,19 +37,9 @@ function readSort(req: Parameters<typeof readString>[0]): UserSort | undefined {
   return { field, descending: match[2] === '-1' };
 }
 
-export function usersRoutes(ctx: AuthContext, users: UserService): Router {
+export function usersRoutes(users: UserService): Router {
   const router = express.Router();
   const missing = () => notFound('inexistent_user', 'The user does not exist');
-  const connectionNames = new Map<string, string>();
-  const connectionName = async (id: string) => {
-    let name = connectionNames.get(id);
-    if (!name) {
-      name = (await ctx.repos.connections.findById(id))?.name ?? '';
-      connectionNames.set(id, name);
-    }
-    return name;
-  };
-
   const present = async (user: User) => ({
     user_id: userSubject(user),
     email: user.email,
@@ -63,19 +52,14 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
     updated_at: new Date(user.updatedAt).toISOString(),
     last_login: user.lastLogin === null ? null : new Date(user.lastLogin).toISOString(),
     logins_count: user.loginsCount,
-    identities: [{ connection: await connectionName(user.connectionId), provider: 'auth0', user_id: user.id, isSocial: false }],
+    identities: [{ connection: await users.connectionName(user.connectionId), ...upstreamIdentity(user), isSocial: false }],
     user_metadata: user.userMetadata ?? {},
     app_metadata: user.appMetadata ?? {},
   });
 
-  /** `auth0|<id>` (URL-encoded or not) → the stored id. */
-  const storedId = (param: unknown) => {
-    const value = String(param);
-    return value.startsWith('auth0|') ? value.slice('auth0|'.length) : null;
-  };
+  /** `auth0|<id>`, URL-encoded or not (Express decodes the parameter). */
   const load = async (param: unknown) => {
-    const id = storedId(param);
-    const user = id ? await ctx.repos.users.findById(id) : null;
+    const user = await users.findBySubject(String(param));
     if (!user) throw missing();
     return user;
   };
@@ -116,20 +100,20 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
     const name = readString(req, 'connection');
     let connectionId: string | undefined;
     if (name) {
-      const connection = await ctx.repos.connections.findByName(name);
-      if (!connection) throw invalidQuery(`Query validation error: unknown connection "${name}".`);
-      connectionId = connection.id;
+      const id = await users.connectionIdByName(name);
+      if (id === null) throw invalidQuery(`Query validation error: unknown connection "${name}".`);
+      connectionId = id;
     }
     const email = readString(req, 'email')?.trim().toLowerCase();
     const filter: UserFilter = { email, connectionId, query };
     const show = async (user: User) => select(await present(user));
     if (checkpoint) {
       if (sort) throw invalidQuery("Query validation error: 'sort' cannot be combined with 'from'/'take' (checkpoints follow creation order).");
-      const { items, next } = await ctx.repos.users.searchAfter(filter, checkpoint);
+      const { items, next } = await users.searchAfter(filter, checkpoint);
       res.json(checkpointResponse('users', await Promise.all(items.map(show)), next));
       return;
     }
-    const { items, total } = await ctx.repos.users.search(filter, { offset: paging.offset, limit: paging.perPage }, sort);
+    const { items, total } = await users.search(filter, { offset: paging.offset, limit: paging.perPage }, sort);
     res.json(pageResponse('users', await Promise.all(items.map(show)), total, paging));
   });
 
@@ -138,8 +122,8 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
     const select = readFieldSelection(req);
     const email = readString(req, 'email')?.trim().toLowerCase();
     if (!email) throw invalidQuery("Query validation error: 'email' is required.");
-    const users = await ctx.repos.users.findAllByEmail(email);
-    res.json(await Promise.all(users.map(async (user) => select(await present(user)))));
+    const found = await users.findAllByEmail(email);
+    res.json(await Promise.all(found.map(async (user) => select(await present(user)))));
   });
 
   router.get('/users/:id', requireScope('read:users'), async (req, res) => {
@@ -166,7 +150,7 @@ export function usersRoutes(ctx: AuthContext, users: UserService): Router {
   });
 
   router.delete('/users/:id', requireScope('delete:users'), async (req, res) => {
-    const id = storedId(req.params.id);
+    const id = storedUserId(String(req.params.id));
     if (!id || !(await users.delete(id))) throw missing();
     res.status(204).end();
   });

@@ -1,13 +1,15 @@
 /** GET|POST /authorize and GET /authorize/resume (after login). */
 import express, { type Request, type Response, type Router } from 'express';
 import type { AuthContext } from '../context.js';
-import type { PageRenderer } from '../http/render.js';
+import { useUiLocales, type PageRenderer } from '../http/render.js';
+import { parseUiLocales } from '../domain/authorizationRequest.js';
 import { currentUser, saveSession } from '../http/session.js';
 import type { AuthorizeService } from '../services/authorization/authorizeService.js';
 import type { AuthorizeOutcome } from '../services/authorization/outcomes.js';
 import { sendAuthorizationResponse } from './authorizationResponse.js';
 import { requestInfo } from '../services/auditLog.js';
 import { redirect } from '../http/responses.js';
+import { upstreamStartPath } from './upstreamRouter.js';
 
 export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, render: PageRenderer): Router {
   const router = express.Router();
@@ -23,7 +25,9 @@ export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, ren
         const resume = `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(outcome.transactionId)}`;
         const target = hostLogin
           ? hostLogin(new URL(resume, ctx.options.issuerUrl.origin).toString())
-          : `${req.baseUrl}/u/login?tx=${encodeURIComponent(outcome.transactionId)}`;
+          : outcome.connection
+            ? upstreamStartPath(req.baseUrl, outcome.transactionId, outcome.connection)
+            : `${req.baseUrl}/u/login?tx=${encodeURIComponent(outcome.transactionId)}`;
         return redirect(res, req.method === 'POST' ? 303 : 302, target);
       }
       case 'consent':
@@ -33,6 +37,8 @@ export function authorizeRouter(ctx: AuthContext, service: AuthorizeService, ren
 
   const authorize = async (req: Request, res: Response): Promise<void> => {
     const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
+    // Even a request refused before validation gets its error page in the language it asked for.
+    useUiLocales(res, parseUiLocales(params?.ui_locales));
     // The session must exist before a transaction can be bound to it.
     if (req.session.startedAt === undefined) {
       req.session.startedAt = Date.now();

@@ -7,7 +7,7 @@ import { groupScopesForDialog } from '../domain/scopeCatalog.js';
 import { intersectScopes } from '../domain/scopes.js';
 import { isLocalhostOrLoopback } from '../domain/redirectUris.js';
 import { METADATA_SOURCE } from '../services/clientDirectory.js';
-import type { PageRenderer } from '../http/render.js';
+import { useUiLocales, type PageRenderer } from '../http/render.js';
 import { allowFormTarget } from '../http/security.js';
 import { currentUser, saveSession } from '../http/session.js';
 import type { ConsentPage, ConsentService } from '../services/authorization/consentService.js';
@@ -22,10 +22,11 @@ export function consentRouter(ctx: AuthContext, consent: ConsentService, render:
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   /** The dialog's state, for the signed-in user; a form must also carry this session's token for it. */
-  async function load(req: Request, transactionId: unknown, csrf?: unknown): Promise<{ page: ConsentPage; user: SessionUser }> {
+  async function load(req: Request, res: Response, transactionId: unknown, csrf?: unknown): Promise<{ page: ConsentPage; user: SessionUser }> {
     const user = await currentUser(ctx, req);
     if (!user) throw new UntrustedRequestError('You are signed out', 'Go back to the application and sign in again.');
     const page = await consent.page(transactionId, req.sessionID, user);
+    useUiLocales(res, page.tx.request.uiLocales);
     if (csrf !== undefined && !verifyCsrfToken(secret, req.sessionID, page.tx.id, csrf)) {
       throw new UntrustedRequestError('This form has expired', 'The consent form was not sent from this session. Nothing was granted.');
     }
@@ -33,7 +34,7 @@ export function consentRouter(ctx: AuthContext, consent: ConsentService, render:
   }
 
   router.get('/u/consent', async (req, res) => {
-    const { page, user } = await load(req, req.query.tx);
+    const { page, user } = await load(req, res, req.query.tx);
     const { tx, client, api, scopesToAsk, previouslyGranted } = page;
     allowFormTarget(res, tx.request.redirectUri);
     await render(res, 'consent', {
@@ -56,7 +57,7 @@ export function consentRouter(ctx: AuthContext, consent: ConsentService, render:
   // "Not you?": forget who is signed in (keeping the session, which holds the request) and sign in again.
   router.post('/u/consent/switch', form, async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { page } = await load(req, body.tx, body.csrf ?? '');
+    const { page } = await load(req, res, body.tx, body.csrf ?? '');
     await consent.switchAccount(page.tx);
     delete req.session.user;
     await saveSession(req);
@@ -65,7 +66,7 @@ export function consentRouter(ctx: AuthContext, consent: ConsentService, render:
 
   router.post('/u/consent', form, async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { page, user } = await load(req, body.tx, body.csrf ?? '');
+    const { page, user } = await load(req, res, body.tx, body.csrf ?? '');
     if (body.action === 'decline') return sendAuthorizationResponse(res, render, await consent.decline(page), true);
     if (body.action !== 'accept') throw new UntrustedRequestError('Bad request', 'Choose Accept or Decline.');
     const accepted = acceptedScopes(page, body.scopes_offered === '1' ? (body.scope ?? []) : null);

@@ -1,4 +1,5 @@
 /** OpenID Provider metadata (OIDC Discovery 1.0, RFC 8414) and the JWKS: exactly what is implemented. */
+import { LOCALES } from '../http/texts.js';
 import express, { type RequestHandler, type Router } from 'express';
 import type { AuthContext } from '../context.js';
 import type { ResolvedOptions } from '../options.js';
@@ -31,6 +32,7 @@ export function discoveryMetadata(options: Pick<ResolvedOptions, 'issuer' | 'dyn
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'name', 'nickname', 'picture', 'updated_at', 'email', 'email_verified'],
     prompt_values_supported: ['none', 'login', 'consent'],
+    ui_locales_supported: [...LOCALES],
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,

@@ -1,26 +1,29 @@
 /** The login page (/u/login): email and password for the database connection. */
 import express, { type Request, type Response, type Router } from 'express';
 import type { AuthContext } from '../context.js';
-import type { PageRenderer } from '../http/render.js';
-import { regenerateSession, saveSession } from '../http/session.js';
+import { useUiLocales, type PageRenderer } from '../http/render.js';
 import type { AuthorizeService } from '../services/authorization/authorizeService.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import type { LoginService } from '../services/loginService.js';
+import type { UpstreamLoginService } from '../services/upstream/upstreamLogin.js';
+import { upstreamStartPath } from './upstreamRouter.js';
+import { continueAfterSignIn } from './signInCompletion.js';
 import { requestInfo } from '../services/auditLog.js';
-import { redirect } from '../http/responses.js';
 import { allowFormTarget } from '../http/security.js';
-import { loginFailureStatus } from '../http/loginFailures.js';
+import { loginFailureStatus, loginFailureText } from '../http/loginFailures.js';
+import type { PageText } from '../http/localeMessages.js';
 
 type LoginPage = Awaited<ReturnType<AuthorizeService['loginPage']>>;
 
-export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login: LoginService, render: PageRenderer): Router {
+export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login: LoginService, render: PageRenderer, upstream?: UpstreamLoginService): Router {
   const router = express.Router();
   const secret = ctx.options.sessionSecrets[0] as string;
 
-  async function show(req: Request, res: Response, { tx, client }: LoginPage, error: string | null, email: string, status = 200) {
+  async function show(req: Request, res: Response, { tx, client }: LoginPage, error: PageText | null, email: string, status = 200) {
     // Signing in may end at the client's callback with no page in between (a grant that covers the
     // request, a first party allowed to skip consent, prompt=login, max_age).
     allowFormTarget(res, tx.request.redirectUri);
+    useUiLocales(res, tx.request.uiLocales);
     await render(
       res,
       'login',
@@ -31,6 +34,8 @@ export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login
         action: `${req.baseUrl}/u/login`,
         error,
         email,
+        // "Continue with …": the client's OIDC connections (src/oauth/upstreamRouter.ts).
+        upstreamButtons: (upstream ? await upstream.buttons(tx.request.clientId) : []).map((b) => ({ ...b, href: upstreamStartPath(req.baseUrl, tx.id, b.connection) })),
       },
       status,
     );
@@ -50,16 +55,9 @@ export function loginRouter(ctx: AuthContext, authorize: AuthorizeService, login
       return show(req, res, page, 'Your session changed. Please sign in again.', email, 403);
     }
     const result = await login.login(tx.request.clientId, body.email, body.password, undefined, requestInfo(req));
-    if (!result.ok) return show(req, res, page, result.message, email, loginFailureStatus(res, result));
+    if (!result.ok) return show(req, res, page, loginFailureText(result), email, loginFailureStatus(res, result));
 
-    // A new session id at login: a session fixed by an attacker before login is worth nothing after.
-    const previousSessionId = req.sessionID;
-    await regenerateSession(req);
-    req.session.user = result.user;
-    req.session.startedAt = Date.now();
-    await saveSession(req);
-    await authorize.signedIn(tx, previousSessionId, req.sessionID, result.user);
-    redirect(res, 303, `${req.baseUrl}/authorize/resume?tx=${encodeURIComponent(tx.id)}`);
+    await continueAfterSignIn(req, res, authorize, tx, result.user, 303);
   });
   return router;
 }

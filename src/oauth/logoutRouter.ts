@@ -8,7 +8,6 @@
  * cross-site link or image cannot sign people out.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { AuthContext } from '../context.js';
 import { logoutUrlProblem, type Client } from '../domain/clients.js';
 import { UntrustedRequestError } from '../domain/errors.js';
@@ -18,6 +17,7 @@ import { saveSession } from '../http/session.js';
 import { requestInfo } from '../services/auditLog.js';
 import { csrfToken, verifyCsrfToken } from '../services/csrf.js';
 import { randomToken } from '../services/ids.js';
+import { LogoutService } from '../services/logoutService.js';
 import { redirect } from '../http/responses.js';
 
 declare module 'express-session' {
@@ -40,6 +40,7 @@ function destroySession(req: Request): Promise<void> {
 export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
   const router = express.Router();
   const secret = ctx.options.sessionSecrets[0] as string;
+  const logout = new LogoutService(ctx);
 
   async function finish(req: Request, res: Response, returnTo: string | null, client: Client | null = null): Promise<void> {
     const user = req.session.user;
@@ -76,22 +77,16 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     if (!client.allowedLogoutUrls.includes(url) || logoutUrlProblem(url) !== null) refuse(url);
   }
 
-  async function clientOrFail(clientId: string): Promise<Client> {
-    const client = await ctx.repos.clients.findById(clientId);
-    if (!client) throw new UntrustedRequestError('Unknown application', 'No application is registered with this client_id.');
-    return client;
-  }
-
   router.get('/v2/logout', async (req, res) => {
     const returnTo = one(req.query.returnTo);
     const clientId = one(req.query.client_id);
     const hint = one(req.query.id_token_hint);
-    const hinted = hint ? await verifyIdTokenHint(ctx, hint) : null;
+    const hinted = hint ? await logout.verifyIdTokenHint(hint) : null;
     if (hinted && clientId && hinted !== clientId) throw new UntrustedRequestError('Invalid logout request', 'client_id does not match the id_token_hint.');
     let client: Client | null = null;
     if (returnTo) {
       if (!clientId && !hinted) refuse(returnTo);
-      client = await clientOrFail(clientId ?? (hinted as string));
+      client = await logout.client(clientId ?? (hinted as string));
       checkReturnTo(client, returnTo);
     }
     const confirm = logoutNeedsConfirmation({ fetchSite: req.get('sec-fetch-site'), validIdTokenHint: hinted !== null, returnToAllowedForClient: client !== null });
@@ -103,7 +98,7 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     const redirectTo = one(req.query.post_logout_redirect_uri);
     const state = one(req.query.state);
     let clientId = one(req.query.client_id);
-    const hinted = hint ? await verifyIdTokenHint(ctx, hint) : null;
+    const hinted = hint ? await logout.verifyIdTokenHint(hint) : null;
     if (hinted) {
       if (clientId && clientId !== hinted) throw new UntrustedRequestError('Invalid logout request', 'client_id does not match the id_token_hint.');
       clientId = hinted;
@@ -111,7 +106,7 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     const confirm = logoutNeedsConfirmation({ fetchSite: req.get('sec-fetch-site'), validIdTokenHint: hinted !== null, returnToAllowedForClient: false });
     if (!redirectTo) return finishOrConfirm(req, res, null, null, confirm);
     if (!clientId) throw new UntrustedRequestError('Invalid logout request', 'post_logout_redirect_uri needs an id_token_hint or a client_id.');
-    const client = await clientOrFail(clientId);
+    const client = await logout.client(clientId);
     checkReturnTo(client, redirectTo);
     const target = new URL(redirectTo);
     if (state) target.searchParams.set('state', state);
@@ -125,7 +120,7 @@ export function logoutRouter(ctx: AuthContext, render: PageRenderer): Router {
     if (!pending || !verifyCsrfToken(secret, req.sessionID, `logout:${pending.id}`, token)) {
       throw new UntrustedRequestError('Sign-out not confirmed', 'This sign-out form has expired. Sign out again from the application.');
     }
-    const client = pending.clientId ? await ctx.repos.clients.findById(pending.clientId) : null;
+    const client = pending.clientId ? await logout.findClient(pending.clientId) : null;
     await finish(req, res, client ? pending.returnTo : null, client);
   });
   return router;
@@ -139,31 +134,3 @@ function hostOf(url: string): string {
   }
 }
 
-/**
- * An ID token this server issued to the client it names (expired ones are fine: logging out after the
- * token expired is the common case). Returns the client_id.
- */
-async function verifyIdTokenHint(ctx: AuthContext, hint: string): Promise<string> {
-  const bad = () => new UntrustedRequestError('Invalid logout request', 'The id_token_hint is not an ID token issued by this server.');
-  let aud: unknown;
-  try {
-    aud = decodeJwt(hint).aud;
-  } catch {
-    throw bad();
-  }
-  const clientId = Array.isArray(aud) ? aud[0] : aud;
-  if (typeof clientId !== 'string') throw bad();
-  const client = await ctx.repos.clients.findById(clientId);
-  if (!client) throw bad();
-  const options = { issuer: ctx.options.issuer, audience: clientId, clockTolerance: Number.MAX_SAFE_INTEGER };
-  try {
-    if (client.jwtAlg === 'HS256' && client.clientSecret) {
-      await jwtVerify(hint, new TextEncoder().encode(client.clientSecret), { ...options, algorithms: ['HS256'] });
-    } else {
-      await jwtVerify(hint, createLocalJWKSet(ctx.keys.jwks()), { ...options, algorithms: ['RS256'] });
-    }
-  } catch {
-    throw bad();
-  }
-  return clientId;
-}

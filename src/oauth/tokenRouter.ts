@@ -10,6 +10,7 @@ import { isPublicClient } from '../domain/clients.js';
 import { tokenExchangeEvents } from '../domain/logEvents.js';
 import { requestedTarget } from '../domain/resourceIndicators.js';
 import { requestInfo } from '../services/auditLog.js';
+import { anyClientAllowsOrigin, findClient } from '../services/clientLookup.js';
 import type { GrantHandler } from '../services/grantHandlers.js';
 import type { IntrospectionService } from '../services/introspectionService.js';
 import { sendJson } from '../http/responses.js';
@@ -73,10 +74,10 @@ export function tokenRouter(ctx: AuthContext, tokens: TokenService, handlers: Re
 
   // Before authentication, so that a single-page app can read the error too.
   async function corsForNamedClient(req: Request, res: Response, clientId: string | undefined): Promise<void> {
-    corsForClient(req, res, clientId ? await ctx.repos.clients.findById(clientId) : null);
+    corsForClient(req, res, clientId ? await findClient(ctx, clientId) : null);
   }
 
-  router.options(['/oauth/token', '/oauth/revoke'], corsPreflight((origin) => ctx.repos.clients.anyAllowsOrigin(origin), ['POST']));
+  router.options(['/oauth/token', '/oauth/revoke'], corsPreflight((origin) => anyClientAllowsOrigin(ctx, origin), ['POST']));
   router.all(['/oauth/token', '/oauth/revoke', '/oauth/introspect'], (_req, res) => {
     res.status(405).set('Allow', 'POST').json({ error: 'invalid_request', error_description: 'This endpoint accepts POST only.' });
   });

@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { AuthContext } from '../context.js';
 import { noStore } from '../http/security.js';
 import { corsForClient, corsPreflight } from '../http/cors.js';
+import { anyClientAllowsOrigin } from '../services/clientLookup.js';
 import type { UserinfoService } from '../services/userinfoService.js';
 import { bearerToken } from '../tokens/accessTokenVerifier.js';
 
@@ -30,7 +31,7 @@ export function userinfoRouter(ctx: AuthContext, service: UserinfoService): Rout
     res.json(answer.claims);
   };
 
-  router.options('/userinfo', corsPreflight((origin) => ctx.repos.clients.anyAllowsOrigin(origin), ['GET', 'POST']));
+  router.options('/userinfo', corsPreflight((origin) => anyClientAllowsOrigin(ctx, origin), ['GET', 'POST']));
   router.get('/userinfo', noStore, userinfo);
   router.post('/userinfo', noStore, express.urlencoded({ extended: false, limit: '16kb' }), userinfo);
   return router;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { databaseConfigFromUrl } from '../store/database.js';
 import { ConfigurationError } from './configurationError.js';
 import { LOG_LEVELS } from './optionsSchema.js';
+import { LOCALES } from '../http/texts.js';
 
 const port = (name: string) =>
   z
@@ -37,11 +38,15 @@ const schema = z.object({
   CLIENT_ID_METADATA_DOCUMENTS: optional(flag('CLIENT_ID_METADATA_DOCUMENTS')),
   TRUST_PROXY: optional(z.string()),
   DEFAULT_AUDIENCE: optional(z.string()),
+  THIRD_PARTY_SECURITY_MODE: optional(z.enum(['strict', 'permissive'], 'THIRD_PARTY_SECURITY_MODE must be strict or permissive')),
+  DEFAULT_LOCALE: optional(z.enum(LOCALES, `DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}`)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)),
   METRICS_TOKEN: optional(z.string().min(16, 'METRICS_TOKEN must have at least 16 characters')),
   SHUTDOWN_TIMEOUT_MS: optional(z.string().regex(/^\d+$/, 'SHUTDOWN_TIMEOUT_MS must be a number of milliseconds').transform(Number)),
   LOG_STREAM_URL: optional(z.string()),
   LOG_STREAM_AUTHORIZATION: optional(z.string()),
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\/\S+$/, 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587')),
+  MAIL_FROM: optional(z.string()),
 });
 
 export interface Environment {
@@ -55,10 +60,15 @@ export interface Environment {
   clientIdMetadataDocuments: boolean;
   trustProxy: boolean | number | string | undefined;
   defaultAudience: string | undefined;
+  /** The security mode of new third-party clients that choose none (dynamically registered ones included). */
+  thirdPartySecurityMode: 'strict' | 'permissive' | undefined;
+  defaultLocale: (typeof LOCALES)[number] | undefined;
   logLevel: (typeof LOG_LEVELS)[number] | undefined;
   metricsToken: string | undefined;
   shutdownTimeoutMs: number;
   logStreams: { url: string; headers?: Record<string, string> }[];
+  /** Account emails; without SMTP_URL their links are logged (the demo). */
+  mail: { smtpUrl?: string; from?: string };
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
@@ -86,9 +96,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     clientIdMetadataDocuments: e.CLIENT_ID_METADATA_DOCUMENTS ?? false,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     defaultAudience: e.DEFAULT_AUDIENCE,
+    thirdPartySecurityMode: e.THIRD_PARTY_SECURITY_MODE,
+    defaultLocale: e.DEFAULT_LOCALE,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), ...(e.MAIL_FROM ? { from: e.MAIL_FROM } : {}) },
     logStreams: e.LOG_STREAM_URL ? [{ url: e.LOG_STREAM_URL, ...(e.LOG_STREAM_AUTHORIZATION ? { headers: { authorization: e.LOG_STREAM_AUTHORIZATION } } : {}) }] : [],
   };
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_TEXTS } from '../http/texts.js';
+import { DEFAULT_TEXTS, LOCALES } from '../http/texts.js';
 import { DEFAULT_ABUSE_LIMITS } from '../domain/abuseLimits.js';
 import { closestName, ConfigurationError } from './configurationError.js';
 
@@ -49,13 +49,21 @@ const sessionSecret = z
   .string({ error: (i) => (i.input === undefined ? 'is undefined: is the environment variable holding it unset?' : 'must be a string') })
   .min(16, 'is too short to sign cookies safely: use at least 16 random characters (e.g. `openssl rand -base64 32`)');
 
-const texts = z.record(z.string(), z.string('must be a string')).superRefine((value, ctx) => {
-  for (const key of Object.keys(value)) {
+function checkTextKeys(keys: string[], ctx: z.RefinementCtx): void {
+  for (const key of keys) {
     if (key in DEFAULT_TEXTS) continue;
     const near = closestName(key, Object.keys(DEFAULT_TEXTS));
     ctx.addIssue({ code: 'custom', path: [key], message: `is not a text key${near ? ` (did you mean "${near}"?)` : ''}; the keys are in src/http/texts.ts` });
   }
-});
+}
+
+const textsOfOneLocale = z.record(z.string(), z.string('must be a string')).superRefine((value, ctx) => checkTextKeys(Object.keys(value), ctx));
+
+/** Flat keys change the English texts; under a locale's name ("fr"), that language's. */
+const texts = z
+  .object(Object.fromEntries(LOCALES.map((locale) => [locale, textsOfOneLocale.optional()])))
+  .catchall(z.string(`must be a string, or an object of texts under a locale's name (${LOCALES.join(', ')})`))
+  .superRefine((value, ctx) => checkTextKeys(Object.keys(value).filter((key) => !(LOCALES as readonly string[]).includes(key)), ctx));
 
 const limitRule = z.strictObject({ limit: positiveInt('attempts'), windowSeconds: z.number().positive('must be a number of seconds above 0') }).partial();
 
@@ -113,6 +121,7 @@ export const optionsSchema = z.strictObject({
     .partial()
     .optional(),
   texts: texts.optional(),
+  defaultLocale: z.enum(LOCALES, `must be one of ${LOCALES.join(', ')}`).optional(),
   dynamicClientRegistration: z
     .union([
       z.boolean(),
@@ -155,6 +164,14 @@ export const optionsSchema = z.strictObject({
   // Issue 13: client secrets at rest (32 bytes, base64) and the overlap of a rotated secret.
   secretEncryptionKey: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)').optional(),
   secretRotationGraceSeconds: nonNegative('seconds').optional(),
+  // Issue 16: account emails.
+  mail: z
+    .strictObject({
+      from: z.string().regex(/^[^\s@]+@[^\s@]+$|^.*<[^\s@]+@[^\s@]+>$/, 'must be an email address, or "Name <address>"'),
+      smtpUrl: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587'),
+    })
+    .partial()
+    .optional(),
 });
 
 /** Checks the options; throws one ConfigurationError listing every problem. */

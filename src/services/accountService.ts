@@ -1,6 +1,6 @@
 /** What a signed-in person sees of their own grants, and revoking them ("Authorized applications"). */
 import type { AuthContext } from '../context.js';
-import { OIDC_SCOPE_DESCRIPTIONS } from '../domain/scopeCatalog.js';
+import { describeScope, YOUR_ACCOUNT, type ScopeText } from '../domain/scopeCatalog.js';
 import { userinfoAudience } from '../domain/claims.js';
 import { USERINFO_TOKEN_LIFETIME } from './userTokens.js';
 
@@ -9,8 +9,8 @@ export interface AuthorizedApp {
   clientName: string;
   logoUri: string | null;
   isFirstParty: boolean;
-  apiName: string;
-  scopes: { value: string; description: string }[];
+  apiName: ScopeText;
+  scopes: { value: string; description: ScopeText }[];
   grantedAt: Date;
   /** How long an access token the app already holds may still work elsewhere after a revocation. */
   accessTokenMinutes: number;
@@ -27,16 +27,15 @@ export class AccountService {
       const client = await this.ctx.repos.clients.findById(grant.clientId);
       if (!client) continue;
       const api = grant.audience === userinfo ? null : await this.ctx.repos.resourceServers.findByIdentifier(grant.audience);
-      const descriptions = new Map(api?.scopes.map((s) => [s.value, s.description]) ?? []);
       apps.push({
         grantId: grant.id,
         clientName: client.name,
         logoUri: client.logoUri,
         isFirstParty: client.isFirstParty,
-        apiName: api?.name ?? 'Your account',
+        apiName: api ? { text: api.name } : YOUR_ACCOUNT,
         scopes: grant.scopes
           .filter((s) => s !== 'openid')
-          .map((value) => ({ value, description: OIDC_SCOPE_DESCRIPTIONS.get(value) ?? descriptions.get(value) ?? value })),
+          .map((value) => ({ value, description: describeScope(value, api) })),
         grantedAt: new Date(grant.createdAt),
         accessTokenMinutes: Math.ceil((api?.tokenLifetime ?? USERINFO_TOKEN_LIFETIME) / 60),
       });

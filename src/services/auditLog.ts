@@ -9,9 +9,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { connectionOfSubject } from '../domain/connections.js';
 import { LOG_TYPES, type LogEvent, type LogType, type RequestInfo } from '../domain/logEvents.js';
 import { boundLogEvent } from '../domain/logEventBounds.js';
-import type { LogsRepository } from '../store/logsRepository.js';
+import type { LogFilter, LogsRepository } from '../store/logsRepository.js';
+
+export type { LogFilter } from '../store/logsRepository.js';
 
 export type LogFields = Partial<Omit<LogEvent, 'logId' | 'date' | 'type'>>;
 
@@ -55,7 +58,8 @@ export class AuditLog {
       userAgent: request?.userAgent ?? fields.userAgent ?? null,
       userId: fields.userId ?? null,
       userName: fields.userName ?? null,
-      connection: fields.connection ?? null,
+      // An upstream user's events name their connection, wherever they are recorded.
+      connection: fields.connection ?? connectionOfSubject(fields.userId),
       audience: fields.audience ?? null,
       scope: fields.scope ?? null,
       details: fields.details ?? {},
@@ -71,6 +75,23 @@ export class AuditLog {
     }
     if (this.buffer.length >= MAX_BUFFERED) await this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
+  }
+
+  /** One page of the events matching `filter`, with the total, newest first unless `ascending`. */
+  async search(filter: LogFilter, page: { offset: number; limit: number; ascending: boolean }): Promise<{ events: LogEvent[]; total: number }> {
+    await this.flush();
+    return this.logs.search(filter, page);
+  }
+
+  /** Checkpoint paging: the `take` events logged after the event `from` (or from the first). */
+  async after(filter: LogFilter, from: string | null, take: number): Promise<LogEvent[]> {
+    await this.flush();
+    return this.logs.after(filter, from, take);
+  }
+
+  async find(logId: string): Promise<LogEvent | null> {
+    await this.flush();
+    return this.logs.findById(logId);
   }
 
   /** Writes what is buffered; resolves when every event recorded so far is in the database. */

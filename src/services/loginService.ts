@@ -1,9 +1,9 @@
 /** Signing in with a database connection's email and password. */
 import type { AuthContext } from '../context.js';
-import { DEFAULT_CONNECTION_NAME, normalizeEmail, userSubject } from '../domain/users.js';
+import { DEFAULT_CONNECTION_NAME, normalizeEmail, sessionUserOf, userSubject } from '../domain/users.js';
 import type { SessionUser } from '../domain/claims.js';
 import type { RequestInfo } from '../domain/logEvents.js';
-import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 
 /** Why a login failed: the login page shows the message, the password grant maps the reason to an OAuth error. */
 export type LoginFailure = 'missing_input' | 'wrong_credentials' | 'blocked' | 'too_many_attempts' | 'connection_not_enabled';
@@ -56,7 +56,7 @@ export class LoginService {
 
     const user = await this.ctx.repos.users.findByEmail(connection.id, email);
     // Verify against a dummy hash for unknown emails, so the response time does not reveal who exists.
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash(this.ctx.options.passwordHashCost)));
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !valid) {
       await this.ctx.audit.record(user ? 'fp' : 'fu', { ...audit, userId: user ? userSubject(user) : null, description: WRONG_CREDENTIALS }, request);
       const rule = limits.failedLoginsPerAccountAndAddress;
@@ -77,21 +77,9 @@ export class LoginService {
       return { ok: false, reason: 'blocked', message: 'This user is blocked. Contact the administrator.' };
     }
     const now = Date.now();
+    // The password is known only now: an scrypt hash of earlier versions becomes Argon2id.
+    if (needsRehash(user.passwordHash)) await this.ctx.repos.users.update({ ...user, passwordHash: await hashPassword(password) });
     await this.ctx.repos.users.recordLogin(user.id, now);
-    return {
-      ok: true,
-      user: {
-        sub: userSubject(user),
-        authTime: Math.floor(now / 1000),
-        claims: {
-          email: user.email,
-          email_verified: user.emailVerified,
-          name: user.name,
-          nickname: user.nickname,
-          picture: user.picture,
-          updated_at: Math.floor(user.updatedAt / 1000),
-        },
-      },
-    };
+    return { ok: true, user: sessionUserOf(user, now) };
   }
 }

@@ -22,6 +22,7 @@ import type { Connection } from '../store/connectionsRepository.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../domain/managementApi.js';
 import { newClientId, newClientSecret, newId, randomAlphanumeric } from './ids.js';
 import { hashPassword } from './passwords.js';
+import { checkPassword, PASSWORD_PROBLEM_MESSAGES } from '../domain/passwordPolicy.js';
 
 export class ValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -269,14 +270,15 @@ export class RegistryService {
     if (!connection) throw new ValidationError([`The connection "${connectionName}" does not exist.`]);
     const email = normalizeEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ValidationError(['The email address is not valid.']);
-    if (input.password.length < 8) throw new ValidationError(['The password must have at least 8 characters.']);
+    const problem = checkPassword(input.password);
+    if (problem) throw new ValidationError([PASSWORD_PROBLEM_MESSAGES[problem]]);
     const now = Date.now();
     const user: User = {
       id: randomAlphanumeric(24).toLowerCase(),
       connectionId: connection.id,
       email,
       emailVerified: input.emailVerified ?? false,
-      passwordHash: await hashPassword(input.password, this.ctx.options.passwordHashCost),
+      passwordHash: await hashPassword(input.password),
       name: input.name ?? email,
       nickname: email.split('@')[0] ?? null,
       picture: null,

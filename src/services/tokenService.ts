@@ -1,4 +1,5 @@
 /** The token endpoint's grants. This file holds authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6). */
+import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '../context.js';
 import { isPublicClient, type Client } from '../domain/clients.js';
 import { intersectScopes, parseScope } from '../domain/scopes.js';
@@ -11,6 +12,12 @@ import { refreshTokenAllowed, RefreshTokenService } from './refreshTokenService.
 import { issueUserTokens, type IssuedTokens } from './userTokens.js';
 
 export type { IssuedTokens, TokenResponse } from './userTokens.js';
+
+/**
+ * How long a replayed code's access token stays on the revocation list: the longest lifetime an API
+ * may give its tokens (30 days), since the token's own lifetime is known only after the code is read.
+ */
+const ACCESS_TOKEN_LIFETIME_BOUND_MS = 30 * 24 * 3600 * 1000;
 
 export class TokenService {
   readonly refreshTokens: RefreshTokenService;
@@ -58,8 +65,10 @@ export class TokenService {
     const codeHash = sha256Hex(params.code);
     const now = Date.now();
     const invalid = (why: string) => new OAuthError('invalid_grant', why);
-    // Consumed first: a code is good for one attempt, whatever its outcome (as in Keycloak).
-    const record = await this.ctx.repos.codes.consume(codeHash, client.clientId, now);
+    // Consumed first: a code is good for one attempt, whatever its outcome (as in Keycloak). The access
+    // token's id is chosen now and stored with the consumption, for a replay to revoke.
+    const jti = randomUUID();
+    const record = await this.ctx.repos.codes.consume(codeHash, client.clientId, now, { jti, expiresAt: now + ACCESS_TOKEN_LIFETIME_BOUND_MS });
     if (!record) {
       const found = await this.ctx.repos.codes.findByHash(codeHash);
       if (!found || found.clientId !== client.clientId) throw invalid('Invalid authorization code.');
@@ -82,7 +91,7 @@ export class TokenService {
       throw invalid('code_verifier was sent, but the authorization request had no code_challenge.');
     }
 
-    const { response, accessToken } = await issueUserTokens(this.ctx, {
+    const { response } = await issueUserTokens(this.ctx, {
       client,
       userId: record.userId,
       audience: record.audience,
@@ -92,16 +101,17 @@ export class TokenService {
       claims: record.claims,
       grantId: record.grantId,
       gty: 'authorization_code',
+      jti,
     });
-    await this.ctx.repos.codes.recordIssuedAccessToken(codeHash, accessToken);
     if (refreshTokenAllowed(client, record.scopes)) {
       // Issued from this code (record.codeHash): a replay of the code revokes it.
       response.refresh_token = await this.refreshTokens.issue({ ...record, client });
-    }
-    // Two exchanges at once: the other one marked the code replayed, maybe before our tokens existed.
-    if (await this.ctx.repos.codes.wasReplayed(codeHash)) {
-      await this.revokeIssuedFrom({ codeHash, issuedAccessToken: accessToken }, Date.now());
-      throw invalid('The authorization code was presented twice; everything issued from it is revoked.');
+      // Two exchanges at once: the other one marked the code replayed, maybe before our refresh token
+      // existed. (The access token needs no such check: its id was stored when the code was consumed.)
+      if (await this.ctx.repos.codes.wasReplayed(codeHash)) {
+        await this.revokeIssuedFrom({ codeHash, issuedAccessToken: record.issuedAccessToken }, Date.now());
+        throw invalid('The authorization code was presented twice; everything issued from it is revoked.');
+      }
     }
     return { response, userId: record.userId };
   }

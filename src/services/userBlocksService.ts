@@ -5,6 +5,7 @@
  */
 import type { AuthContext } from '../context.js';
 import { normalizeEmail, type User } from '../domain/users.js';
+import { findUserBySubject } from './userService.js';
 
 export interface UserBlock {
   identifier: string;
@@ -25,12 +26,18 @@ export class UserBlocksService {
     await this.ctx.repos.rateLimits.deleteFor('login_account_ip', normalizeEmail(identifier), connection);
   }
 
-  async listForUser(user: User): Promise<UserBlock[]> {
-    return this.list(user.email, await this.connectionName(user));
+  /** The blocks of the user with this public id (`auth0|<id>`), or null when there is no such user. */
+  async listForUser(subject: string): Promise<UserBlock[] | null> {
+    const user = await findUserBySubject(this.ctx, subject);
+    return user ? this.list(user.email, await this.connectionName(user)) : null;
   }
 
-  async unblockUser(user: User): Promise<void> {
+  /** False when there is no user with this public id. */
+  async unblockUser(subject: string): Promise<boolean> {
+    const user = await findUserBySubject(this.ctx, subject);
+    if (!user) return false;
     await this.unblock(user.email, await this.connectionName(user));
+    return true;
   }
 
   private async connectionName(user: User): Promise<string> {

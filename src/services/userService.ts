@@ -1,10 +1,17 @@
 /** People in database connections: changes after creation, and deletion with what they granted. */
 import type { Knex } from 'knex';
 import type { AuthContext } from '../context.js';
+import { upstreamUserId } from '../domain/connections.js';
 import { mergeMetadata, normalizeEmail, userSubject, type Metadata, type User } from '../domain/users.js';
 import { ConflictError } from './errors.js';
 import { hashPassword } from './passwords.js';
+import { checkPassword, PASSWORD_PROBLEM_MESSAGES } from '../domain/passwordPolicy.js';
 import { ValidationError, type NewUser, type RegistryService } from './registryService.js';
+import type { CheckpointRequest } from '../store/checkpoint.js';
+import type { PageRequest } from '../store/rows.js';
+import type { UserFilter, UserSort } from '../store/usersRepository.js';
+
+export { USER_SORT_FIELDS, type UserFilter, type UserSort } from '../store/usersRepository.js';
 
 export interface UserChanges {
   email?: string;
@@ -26,11 +33,59 @@ function checkMetadataSize(name: string, metadata: Metadata): void {
   if (Buffer.byteLength(JSON.stringify(metadata)) > METADATA_MAX_BYTES) throw new ValidationError([`${name} must be at most 16 KB.`]);
 }
 
+/** The stored id behind a user's public id `auth0|<id>` or `oidc|<connection>|<sub>`; null for any other form. */
+export function storedUserId(subject: string): string | null {
+  if (subject.startsWith('oidc|')) return upstreamUserId(subject);
+  return subject.startsWith('auth0|') ? subject.slice('auth0|'.length) : null;
+}
+
+/** The user behind a public id (see storedUserId), or null. */
+export async function findUserBySubject(ctx: AuthContext, subject: string): Promise<User | null> {
+  const id = storedUserId(subject);
+  return id === null ? null : ctx.repos.users.findById(id);
+}
+
 export class UserService {
+  /** Connection names by id, for presenting users; connections are few and rarely renamed. */
+  private readonly connectionNames = new Map<string, string>();
+
   constructor(
     private readonly ctx: AuthContext,
     private readonly registry: RegistryService,
   ) {}
+
+  findBySubject(subject: string): Promise<User | null> {
+    return findUserBySubject(this.ctx, subject);
+  }
+
+  search(filter: UserFilter, page: PageRequest, sort?: UserSort): Promise<{ items: User[]; total: number }> {
+    return this.ctx.repos.users.search(filter, page, sort);
+  }
+
+  /** Checkpoint paging (from, take) in creation order. */
+  searchAfter(filter: UserFilter, page: CheckpointRequest): Promise<{ items: User[]; next: string | null }> {
+    return this.ctx.repos.users.searchAfter(filter, page);
+  }
+
+  /** Every user with this (normalized) email, in any connection. */
+  findAllByEmail(email: string): Promise<User[]> {
+    return this.ctx.repos.users.findAllByEmail(email);
+  }
+
+  /** The id of the connection with this name, or null when there is none. */
+  async connectionIdByName(name: string): Promise<string | null> {
+    return (await this.ctx.repos.connections.findByName(name))?.id ?? null;
+  }
+
+  /** The name of the user's connection ('' when it is gone). */
+  async connectionName(connectionId: string): Promise<string> {
+    let name = this.connectionNames.get(connectionId);
+    if (!name) {
+      name = (await this.ctx.repos.connections.findById(connectionId))?.name ?? '';
+      this.connectionNames.set(connectionId, name);
+    }
+    return name;
+  }
 
   async create(input: NewUser & { nickname?: string; picture?: string; blocked?: boolean; userMetadata?: Metadata; appMetadata?: Metadata }): Promise<User> {
     const connection = input.connection ? await this.ctx.repos.connections.findByName(input.connection) : null;
@@ -57,8 +112,9 @@ export class UserService {
       next.email = email;
     }
     if (changes.password !== undefined) {
-      if (changes.password.length < 8) throw new ValidationError(['The password must have at least 8 characters.']);
-      next.passwordHash = await hashPassword(changes.password, this.ctx.options.passwordHashCost);
+      const problem = checkPassword(changes.password);
+      if (problem) throw new ValidationError([PASSWORD_PROBLEM_MESSAGES[problem]]);
+      next.passwordHash = await hashPassword(changes.password);
     }
     if (changes.emailVerified !== undefined) next.emailVerified = changes.emailVerified;
     if (changes.name !== undefined) next.name = changes.name;

@@ -37,6 +37,8 @@ export interface UserTokenInput {
   accessTokenInResponse?: boolean;
   /** Hybrid flows: the code returned beside the ID token (for c_hash). */
   code?: string | null;
+  /** The access token's id, when the caller stored it beforehand. */
+  jti?: string;
 }
 
 /** The tokens, and the access token's id and expiry, so that a replayed code can revoke it. */
@@ -60,6 +62,7 @@ export async function issueUserTokens(ctx: AuthContext, input: UserTokenInput): 
     lifetimeSeconds: lifetime,
     grantId: input.grantId,
     gty: input.gty,
+    jti: input.jti,
   });
   const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime, scope: input.scopes.join(' ') };
   if (input.idToken ?? withOpenId) {

@@ -3,6 +3,7 @@ import type { AuthContext } from '../context.js';
 import { releasedClaims, userinfoAudience } from '../domain/claims.js';
 import type { Client } from '../domain/clients.js';
 import type { AccessTokenStatus } from './tokenStatus.js';
+import { storedUserId } from './userService.js';
 
 export type UserinfoAnswer =
   | { kind: 'claims'; client: Client | null; claims: Record<string, unknown> }
@@ -23,7 +24,8 @@ export class UserinfoService {
     const scopes = String(payload.scope ?? '').split(' ');
     if (!scopes.includes('openid')) return { kind: 'insufficient_scope', client };
     const sub = String(payload.sub);
-    const user = sub.startsWith('auth0|') ? await this.ctx.repos.users.findById(sub.slice('auth0|'.length)) : null;
+    const id = storedUserId(sub);
+    const user = id === null ? null : await this.ctx.repos.users.findById(id);
     const profile = user
       ? { name: user.name, nickname: user.nickname, picture: user.picture, updated_at: Math.floor(user.updatedAt / 1000), email: user.email, email_verified: user.emailVerified }
       : {};

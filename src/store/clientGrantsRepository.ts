@@ -1,59 +1,33 @@
-import { checkpointRows, equalities, type CheckpointRequest } from './checkpoint.js';
 import type { Knex } from 'knex';
+import {
+  CLIENT_GRANT_FIELDS,
+  DEFAULT_CLIENT_GRANT_FIELDS,
+  type ClientGrant,
+  type ClientGrantSubjectType,
+  type DefaultClientGrant,
+  type NewClientGrant,
+} from '../domain/clientGrants.js';
+import { checkpointRows, equalities, type CheckpointRequest } from './checkpoint.js';
+import { readFields, writeFields } from './columnMapping.js';
 import type { RegistryCache } from './registryCache.js';
-import { num, type Row, pagedRows, type PageRequest } from './rows.js';
+import { type Row, pagedRows, type PageRequest } from './rows.js';
 
-/** A client grant: this client may obtain tokens for this audience with these scopes (client_credentials). */
-export interface ClientGrant {
-  id: string;
-  clientId: string;
-  audience: string;
-  scopes: string[];
-  /** `client`: client_credentials; `user`: flows where a person signs in (and the scope ceiling there). */
-  subjectType: ClientGrantSubjectType;
-  createdAt: number;
-  updatedAt: number;
+export type { ClientGrant, ClientGrantSubjectType, DefaultClientGrant, NewClientGrant } from '../domain/clientGrants.js';
+
+export interface ClientGrantFilter {
+  clientId?: string;
+  audience?: string;
+  subjectType?: ClientGrantSubjectType;
 }
 
-export type ClientGrantSubjectType = 'client' | 'user';
-
-/** A grant to store: machine-to-machine (`client`) unless said otherwise. */
-export type NewClientGrant = Omit<ClientGrant, 'subjectType'> & { subjectType?: ClientGrantSubjectType };
-
-/** Default permissions for every third-party client (Auth0's `default_for: third_party_clients`). */
-export interface DefaultClientGrant {
-  id: string;
-  defaultFor: 'third_party_clients';
-  audience: string;
-  scopes: string[];
-  subjectType: ClientGrantSubjectType;
-  createdAt: number;
-  updatedAt: number;
-}
-
-function toClientGrant(row: Row): ClientGrant {
-  return {
-    id: String(row.id),
-    clientId: String(row.client_id),
-    audience: String(row.audience),
-    scopes: String(row.scope).split(' ').filter(Boolean),
-    subjectType: (row.subject_type ?? 'client') as ClientGrantSubjectType,
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
-  };
-}
-
-function toDefaultGrant(row: Row): DefaultClientGrant {
-  return {
-    id: String(row.id),
-    defaultFor: 'third_party_clients',
-    audience: String(row.audience),
-    scopes: String(row.scope).split(' ').filter(Boolean),
-    subjectType: (row.subject_type ?? 'user') as ClientGrantSubjectType,
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
-  };
-}
+const toClientGrant = (row: Row) => readFields<ClientGrant>(CLIENT_GRANT_FIELDS, row);
+const toDefaultGrant = (row: Row) => readFields<DefaultClientGrant>(DEFAULT_CLIENT_GRANT_FIELDS, row);
+const toRow = (grant: NewClientGrant) => writeFields(CLIENT_GRANT_FIELDS, { ...grant, subjectType: grant.subjectType ?? 'client' });
+const where = (filter: ClientGrantFilter) => ({
+  [CLIENT_GRANT_FIELDS.clientId.column]: filter.clientId,
+  [CLIENT_GRANT_FIELDS.audience.column]: filter.audience,
+  [CLIENT_GRANT_FIELDS.subjectType.column]: filter.subjectType,
+});
 
 export class ClientGrantsRepository {
   constructor(
@@ -63,7 +37,7 @@ export class ClientGrantsRepository {
 
   /** From the registry cache (frozen): client_credentials reads it on every request. */
   async find(clientId: string, audience: string, subjectType: ClientGrantSubjectType = 'client'): Promise<ClientGrant | null> {
-    return this.cache.get(`client-grant:${subjectType} ${clientId} ${audience}`, async () => {
+    return this.cache.getOrAbsent(`client-grant:${subjectType} ${clientId} ${audience}`, async () => {
       const row = (await this.db('client_grants').where({ client_id: clientId, audience, subject_type: subjectType }).first()) as Row | undefined;
       return row ? toClientGrant(row) : null;
     });
@@ -71,7 +45,7 @@ export class ClientGrantsRepository {
 
   /** The default permissions third-party clients get for this API, from the registry cache. */
   async findDefault(audience: string, subjectType: ClientGrantSubjectType = 'user'): Promise<DefaultClientGrant | null> {
-    return this.cache.get(`default-client-grant:${subjectType} ${audience}`, async () => {
+    return this.cache.getOrAbsent(`default-client-grant:${subjectType} ${audience}`, async () => {
       const row = (await this.db('default_client_grants').where({ default_for: 'third_party_clients', audience, subject_type: subjectType }).first()) as Row | undefined;
       return row ? toDefaultGrant(row) : null;
     });
@@ -82,15 +56,17 @@ export class ClientGrantsRepository {
   }
 
   async insertDefault(grant: DefaultClientGrant): Promise<void> {
-    await this.db('default_client_grants').insert({
-      id: grant.id,
-      default_for: grant.defaultFor,
-      audience: grant.audience,
-      scope: grant.scopes.join(' '),
-      subject_type: grant.subjectType,
-      created_at: grant.createdAt,
-      updated_at: grant.updatedAt,
-    });
+    await this.db('default_client_grants').insert(writeFields(DEFAULT_CLIENT_GRANT_FIELDS, grant));
+    this.cache.written();
+  }
+
+  async findDefaultById(id: string): Promise<DefaultClientGrant | null> {
+    const row = (await this.db('default_client_grants').where({ id }).first()) as Row | undefined;
+    return row ? toDefaultGrant(row) : null;
+  }
+
+  async updateDefaultScopes(id: string, scopes: string[], at: number): Promise<void> {
+    await this.db('default_client_grants').where({ id }).update(writeFields(DEFAULT_CLIENT_GRANT_FIELDS, { scopes, updatedAt: at }));
     this.cache.written();
   }
 
@@ -106,33 +82,36 @@ export class ClientGrantsRepository {
   }
 
   /** Checkpoint paging (from, take) in creation order (issue 13). */
-  async listAfter(filter: { clientId?: string; audience?: string }, page: CheckpointRequest): Promise<{ items: ClientGrant[]; next: string | null }> {
-    const { rows, next } = await checkpointRows(this.db, 'client_grants', equalities({ client_id: filter.clientId, audience: filter.audience }), page);
+  async listAfter(filter: ClientGrantFilter, page: CheckpointRequest): Promise<{ items: ClientGrant[]; next: string | null }> {
+    const { rows, next } = await checkpointRows(this.db, 'client_grants', equalities(where(filter)), page);
     return { items: rows.map(toClientGrant), next };
   }
 
-  async list(filter: { clientId?: string; audience?: string }, page: PageRequest): Promise<{ items: ClientGrant[]; total: number }> {
-    const { rows, total } = await pagedRows(this.db, 'client_grants', { client_id: filter.clientId, audience: filter.audience }, page);
+  async list(filter: ClientGrantFilter, page: PageRequest): Promise<{ items: ClientGrant[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'client_grants', where(filter), page);
     return { items: rows.map(toClientGrant), total };
   }
 
+  /** The default permissions, paged like the client grants (Auth0 lists them with `default_for`). */
+  async listDefaultsAfter(filter: Omit<ClientGrantFilter, 'clientId'>, page: CheckpointRequest): Promise<{ items: DefaultClientGrant[]; next: string | null }> {
+    const { rows, next } = await checkpointRows(this.db, 'default_client_grants', equalities(where(filter)), page);
+    return { items: rows.map(toDefaultGrant), next };
+  }
+
+  async listDefaultsPage(filter: Omit<ClientGrantFilter, 'clientId'>, page: PageRequest): Promise<{ items: DefaultClientGrant[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'default_client_grants', where(filter), page);
+    return { items: rows.map(toDefaultGrant), total };
+  }
+
   async insert(grant: NewClientGrant, trx: Knex = this.db): Promise<void> {
-    await trx('client_grants').insert({
-      id: grant.id,
-      client_id: grant.clientId,
-      audience: grant.audience,
-      scope: grant.scopes.join(' '),
-      subject_type: grant.subjectType ?? 'client',
-      created_at: grant.createdAt,
-      updated_at: grant.updatedAt,
-    });
+    await trx('client_grants').insert(toRow(grant));
     this.cache.written(trx);
   }
 
   /** Inserts unless the client already has a grant for this audience: true when this call stored it. */
   async insertIfAbsent(grant: NewClientGrant): Promise<boolean> {
     const inserted = (await this.db('client_grants')
-      .insert({ id: grant.id, client_id: grant.clientId, audience: grant.audience, scope: grant.scopes.join(' '), subject_type: grant.subjectType ?? 'client', created_at: grant.createdAt, updated_at: grant.updatedAt })
+      .insert(toRow(grant))
       .onConflict(['client_id', 'audience', 'subject_type'])
       .ignore()
       .returning('id')) as unknown[];
@@ -141,7 +120,7 @@ export class ClientGrantsRepository {
   }
 
   async updateScopes(id: string, scopes: string[], at: number): Promise<void> {
-    await this.db('client_grants').where({ id }).update({ scope: scopes.join(' '), updated_at: at });
+    await this.db('client_grants').where({ id }).update(writeFields(CLIENT_GRANT_FIELDS, { scopes, updatedAt: at }));
     this.cache.written();
   }
 

@@ -1,63 +1,41 @@
 import type { Knex } from 'knex';
-import type { AppType, Client, GrantType, IdTokenAlg, RedirectionPolicy, ThirdPartySecurityMode, TokenEndpointAuthMethod } from '../domain/clients.js';
+import { CLIENT_FIELDS, type AppType, type Client } from '../domain/clients.js';
 import { timingSafeEqualStrings } from '../domain/constantTime.js';
 import type { RegistryCache } from './registryCache.js';
-import { SecretCipher } from './secretCipher.js';
+import { SecretCipher, SecretUnreadableError } from './secretCipher.js';
 import { checkpointRows, equalities, type CheckpointRequest } from './checkpoint.js';
-import { bool, jsonArray, jsonRecord, num, strOrNull, type Row, pagedRows, type PageRequest } from './rows.js';
+import { readFields, writeFields } from './columnMapping.js';
+import { jsonArray, strOrNull, type Row, pagedRows, type PageRequest } from './rows.js';
+
+/** A secret that does not open leaves the client unable to authenticate, not unreadable as a whole. */
+function openSecret(cipher: SecretCipher, stored: unknown, clientId: string): { clientSecret: string | null; secretUnreadable?: true } {
+  try {
+    return { clientSecret: cipher.open(strOrNull(stored), clientId) };
+  } catch (err) {
+    if (err instanceof SecretUnreadableError) return { clientSecret: null, secretUnreadable: true };
+    throw err;
+  }
+}
 
 function toClient(row: Row, cipher: SecretCipher): Client {
-  return {
-    clientId: String(row.client_id),
-    clientSecret: cipher.open(strOrNull(row.client_secret), String(row.client_id)),
-    name: String(row.name),
-    description: String(row.description ?? ''),
-    logoUri: strOrNull(row.logo_uri),
-    appType: row.app_type as AppType,
-    tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
-    isFirstParty: bool(row.is_first_party),
-    isDynamic: bool(row.is_dynamic),
-    callbacks: jsonArray(row.callbacks),
-    allowedLogoutUrls: jsonArray(row.allowed_logout_urls),
-    webOrigins: jsonArray(row.web_origins),
-    allowedOrigins: jsonArray(row.allowed_origins),
-    initiateLoginUri: strOrNull(row.initiate_login_uri),
-    grantTypes: jsonArray(row.grant_types) as GrantType[],
-    jwtAlg: row.jwt_alg as IdTokenAlg,
-    jwtLifetimeInSeconds: num(row.jwt_lifetime_in_seconds),
-    clientMetadata: jsonRecord(row.client_metadata),
-    thirdPartySecurityMode: (strOrNull(row.third_party_security_mode) as ThirdPartySecurityMode | null) ?? null,
-    redirectionPolicy: (row.redirection_policy ?? 'allow_always') as RedirectionPolicy,
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
-  };
+  const fields = readFields<Omit<Client, 'clientSecret' | 'secretUnreadable'>>(CLIENT_FIELDS, row);
+  return { ...fields, ...openSecret(cipher, row.client_secret, fields.clientId) };
+}
+
+export interface ClientFilter {
+  appTypes?: AppType[];
+  isFirstParty?: boolean;
+}
+
+function filterColumns(filter: ClientFilter) {
+  return { [CLIENT_FIELDS.appType.column]: filter.appTypes?.length ? filter.appTypes : undefined, [CLIENT_FIELDS.isFirstParty.column]: filter.isFirstParty };
 }
 
 function toRow(client: Client, cipher: SecretCipher): Row {
-  return {
-    client_id: client.clientId,
-    client_secret: cipher.seal(client.clientSecret, client.clientId),
-    name: client.name,
-    description: client.description,
-    logo_uri: client.logoUri,
-    app_type: client.appType,
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
-    is_first_party: client.isFirstParty,
-    is_dynamic: client.isDynamic,
-    callbacks: JSON.stringify(client.callbacks),
-    allowed_logout_urls: JSON.stringify(client.allowedLogoutUrls),
-    web_origins: JSON.stringify(client.webOrigins),
-    allowed_origins: JSON.stringify(client.allowedOrigins),
-    initiate_login_uri: client.initiateLoginUri,
-    grant_types: JSON.stringify(client.grantTypes),
-    jwt_alg: client.jwtAlg,
-    jwt_lifetime_in_seconds: client.jwtLifetimeInSeconds,
-    client_metadata: JSON.stringify(client.clientMetadata),
-    third_party_security_mode: client.thirdPartySecurityMode,
-    redirection_policy: client.redirectionPolicy,
-    created_at: client.createdAt,
-    updated_at: client.updatedAt,
-  };
+  const row = writeFields(CLIENT_FIELDS, client);
+  // An unreadable secret is kept as stored (a rotation replaces it), never overwritten by a null.
+  if (!client.secretUnreadable) row.client_secret = cipher.seal(client.clientSecret, client.clientId);
+  return row;
 }
 
 export class ClientsRepository {
@@ -124,14 +102,13 @@ export class ClientsRepository {
   }
 
   /** Checkpoint paging (from, take) in creation order. */
-  async listAfter(filter: { appTypes?: AppType[]; isFirstParty?: boolean }, page: CheckpointRequest): Promise<{ clients: Client[]; next: string | null }> {
-    const where = equalities({ app_type: filter.appTypes?.length ? filter.appTypes : undefined, is_first_party: filter.isFirstParty });
-    const { rows, next } = await checkpointRows(this.db, 'clients', where, page, 'client_id');
+  async listAfter(filter: ClientFilter, page: CheckpointRequest): Promise<{ clients: Client[]; next: string | null }> {
+    const { rows, next } = await checkpointRows(this.db, 'clients', equalities(filterColumns(filter)), page, CLIENT_FIELDS.clientId.column);
     return { clients: rows.map((row) => toClient(row, this.cipher)), next };
   }
 
-  async list(filter: { appTypes?: AppType[]; isFirstParty?: boolean }, page: PageRequest): Promise<{ clients: Client[]; total: number }> {
-    const { rows, total } = await pagedRows(this.db, 'clients', { app_type: filter.appTypes?.length ? filter.appTypes : undefined, is_first_party: filter.isFirstParty }, page, 'client_id');
+  async list(filter: ClientFilter, page: PageRequest): Promise<{ clients: Client[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'clients', filterColumns(filter), page, CLIENT_FIELDS.clientId.column);
     return { clients: rows.map((row) => toClient(row, this.cipher)), total };
   }
 
@@ -154,7 +131,7 @@ export class ClientsRepository {
   /** Whether `presented` is the client's previous secret and its overlap window is still open. */
   async previousSecretMatches(clientId: string, presented: string, now: number): Promise<boolean> {
     const row = (await this.db('clients').where({ client_id: clientId }).where('previous_secret_expires_at', '>', now).first('previous_client_secret')) as Row | undefined;
-    const previous = this.cipher.open(strOrNull(row?.previous_client_secret), clientId);
+    const { clientSecret: previous } = openSecret(this.cipher, row?.previous_client_secret, clientId);
     return previous !== null && timingSafeEqualStrings(presented, previous);
   }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PreparedStatements } from './database.js';
 import { num, numOrNull, strOrNull, type Row } from './rows.js';
 
 /** An authorization code, stored by the SHA-256 of its value: a database leak yields no usable code. */
@@ -43,11 +44,23 @@ function toCode(row: Row): AuthorizationCode {
   };
 }
 
+const COLUMNS = ['code_hash', 'client_id', 'user_id', 'grant_id', 'redirect_uri', 'scope', 'audience', 'nonce', 'code_challenge', 'auth_time', 'claims', 'session_id', 'created_at', 'expires_at', 'consumed_at'];
+const INSERT = `insert into "authorization_codes" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`;
+// Named columns, never *: a prepared statement on PostgreSQL fails once a migration changes what * means.
+const CONSUME = `update "authorization_codes" set "consumed_at" = ?, "issued_jti" = ?, "issued_jti_expires_at" = ?
+  where "code_hash" = ? and "client_id" = ? and "consumed_at" is null and "expires_at" > ?
+  returning ${[...COLUMNS, 'issued_jti', 'issued_jti_expires_at'].map((c) => `"${c}"`).join(', ')}`;
+
 export class CodesRepository {
-  constructor(private readonly db: Knex) {}
+  /** A code's insert and its exchange run prepared: they are every code flow's SQL. */
+  private readonly hot: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.hot = new PreparedStatements(db);
+  }
 
   async insert(code: AuthorizationCode, trx: Knex = this.db): Promise<void> {
-    await trx('authorization_codes').insert({
+    const row: Record<string, unknown> = {
       code_hash: code.codeHash,
       client_id: code.clientId,
       user_id: code.userId,
@@ -63,7 +76,9 @@ export class CodesRepository {
       created_at: code.createdAt,
       expires_at: code.expiresAt,
       consumed_at: code.consumedAt,
-    });
+    };
+    if (trx === this.db) await this.hot.run(INSERT, COLUMNS.map((c) => row[c]));
+    else await trx('authorization_codes').insert(row);
   }
 
   async findByHash(codeHash: string): Promise<AuthorizationCode | null> {
@@ -73,16 +88,12 @@ export class CodesRepository {
 
   /**
    * Marks an unexpired, unused code of this client used and returns it, in one statement: only one
-   * concurrent exchange can win. Null when there is no such code (see findByHash for why).
+   * concurrent exchange can win. Null when there is no such code (see findByHash for why). The access
+   * token the exchange will issue is named in the same statement, so a replay that finds the code used
+   * always finds the token to revoke.
    */
-  async consume(codeHash: string, clientId: string, at: number): Promise<AuthorizationCode | null> {
-    const rows = (await this.db('authorization_codes')
-      .where({ code_hash: codeHash, client_id: clientId })
-      .whereNull('consumed_at')
-      .where('expires_at', '>', at)
-      .update({ consumed_at: at })
-      .returning('*')) as Row[];
-    const row = rows[0];
+  async consume(codeHash: string, clientId: string, at: number, issued: { jti: string; expiresAt: number }): Promise<AuthorizationCode | null> {
+    const [row] = await this.hot.rows(CONSUME, [at, issued.jti, issued.expiresAt, codeHash, clientId, at]);
     return row ? { ...toCode(row), consumedAt: null } : null;
   }
 
@@ -94,12 +105,8 @@ export class CodesRepository {
     await this.db('authorization_codes').where({ code_hash: codeHash }).whereNull('replayed_at').update({ replayed_at: at });
   }
 
-  async recordIssuedAccessToken(codeHash: string, token: { jti: string; expiresAt: number }): Promise<void> {
-    await this.db('authorization_codes').where({ code_hash: codeHash }).update({ issued_jti: token.jti, issued_jti_expires_at: token.expiresAt });
-  }
-
   async wasReplayed(codeHash: string): Promise<boolean> {
-    const row = (await this.db('authorization_codes').where({ code_hash: codeHash }).first('replayed_at')) as Row | undefined;
+    const [row] = await this.hot.rows('select "replayed_at" from "authorization_codes" where "code_hash" = ?', [codeHash]);
     return row?.replayed_at !== null && row?.replayed_at !== undefined;
   }
 

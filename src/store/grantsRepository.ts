@@ -1,51 +1,21 @@
 import { checkpointRows, equalities, type CheckpointRequest } from './checkpoint.js';
 import type { Knex } from 'knex';
-import { num, type Row, pagedRows, type PageRequest } from './rows.js';
+import { GRANT_FIELDS, type GrantFilter, type UserGrant } from '../domain/userGrants.js';
+import { readFields, writeFields } from './columnMapping.js';
+import { type Row, pagedRows, type PageRequest } from './rows.js';
 
-/** A user grant: this user consented to this client using these scopes at this API (audience). */
-export interface UserGrant {
-  id: string;
-  userId: string;
-  clientId: string;
-  audience: string;
-  scopes: string[];
-  /** Scopes the user refused in the dialog: never asked again without prompt=consent, never in a token. */
-  rejectedScopes: string[];
-  createdAt: number;
-  updatedAt: number;
-}
+export type { UserGrant } from '../domain/userGrants.js';
 
-function toGrant(row: Row): UserGrant {
-  return {
-    id: String(row.id),
-    userId: String(row.user_id),
-    clientId: String(row.client_id),
-    audience: String(row.audience),
-    scopes: String(row.scope).split(' ').filter(Boolean),
-    rejectedScopes: String(row.rejected_scope ?? '').split(' ').filter(Boolean),
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
-  };
-}
-
-function toRow(grant: UserGrant): Row {
-  return {
-    id: grant.id,
-    user_id: grant.userId,
-    client_id: grant.clientId,
-    audience: grant.audience,
-    scope: grant.scopes.join(' '),
-    rejected_scope: grant.rejectedScopes.join(' '),
-    created_at: grant.createdAt,
-    updated_at: grant.updatedAt,
-  };
-}
+const toGrant = (row: Row): UserGrant => readFields<UserGrant>(GRANT_FIELDS, row);
+const toRow = (grant: UserGrant): Row => writeFields(GRANT_FIELDS, grant);
+/** Column equalities for the fields a filter sets (all text). */
+const columnsOf = (filter: GrantFilter): Record<string, string> => writeFields(GRANT_FIELDS, filter) as Record<string, string>;
 
 export class GrantsRepository {
   constructor(private readonly db: Knex) {}
 
   async find(userId: string, clientId: string, audience: string, trx: Knex = this.db): Promise<UserGrant | null> {
-    const row = (await trx('user_grants').where({ user_id: userId, client_id: clientId, audience }).first()) as Row | undefined;
+    const row = (await trx('user_grants').where(columnsOf({ userId, clientId, audience })).first()) as Row | undefined;
     return row ? toGrant(row) : null;
   }
 
@@ -55,18 +25,18 @@ export class GrantsRepository {
   }
 
   /** Checkpoint paging (from, take) in creation order (issue 13). */
-  async listAfter(filter: { userId?: string; clientId?: string; audience?: string }, page: CheckpointRequest): Promise<{ items: UserGrant[]; next: string | null }> {
-    const { rows, next } = await checkpointRows(this.db, 'user_grants', equalities({ user_id: filter.userId, client_id: filter.clientId, audience: filter.audience }), page);
+  async listAfter(filter: GrantFilter, page: CheckpointRequest): Promise<{ items: UserGrant[]; next: string | null }> {
+    const { rows, next } = await checkpointRows(this.db, 'user_grants', equalities(columnsOf(filter)), page);
     return { items: rows.map(toGrant), next };
   }
 
-  async list(filter: { userId?: string; clientId?: string; audience?: string }, page: PageRequest): Promise<{ items: UserGrant[]; total: number }> {
-    const { rows, total } = await pagedRows(this.db, 'user_grants', { user_id: filter.userId, client_id: filter.clientId, audience: filter.audience }, page);
+  async list(filter: GrantFilter, page: PageRequest): Promise<{ items: UserGrant[]; total: number }> {
+    const { rows, total } = await pagedRows(this.db, 'user_grants', columnsOf(filter), page);
     return { items: rows.map(toGrant), total };
   }
 
   async listForUser(userId: string): Promise<UserGrant[]> {
-    const rows = (await this.db('user_grants').where({ user_id: userId }).orderBy('created_at')) as Row[];
+    const rows = (await this.db('user_grants').where(columnsOf({ userId })).orderBy('created_at')) as Row[];
     return rows.map(toGrant);
   }
 
@@ -81,7 +51,7 @@ export class GrantsRepository {
   }
 
   async updateScopes(id: string, scopes: { granted: string[]; rejected: string[] }, at: number, trx: Knex = this.db): Promise<void> {
-    await trx('user_grants').where({ id }).update({ scope: scopes.granted.join(' '), rejected_scope: scopes.rejected.join(' '), updated_at: at });
+    await trx('user_grants').where({ id }).update(writeFields(GRANT_FIELDS, { scopes: scopes.granted, rejectedScopes: scopes.rejected, updatedAt: at }));
   }
 
   async delete(id: string, trx: Knex = this.db): Promise<boolean> {
@@ -89,6 +59,6 @@ export class GrantsRepository {
   }
 
   async deleteForUser(userId: string, trx: Knex = this.db): Promise<number> {
-    return trx('user_grants').where({ user_id: userId }).delete();
+    return trx('user_grants').where(columnsOf({ userId })).delete();
   }
 }

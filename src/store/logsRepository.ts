@@ -1,46 +1,13 @@
 import type { Knex } from 'knex';
-import type { LogEvent, LogType } from '../domain/logEvents.js';
-import { num, strOrNull, type Row } from './rows.js';
+import { LOG_EVENT_FIELDS } from '../domain/logEventFields.js';
+import type { LogEvent } from '../domain/logEvents.js';
+import { readFields, writeFields } from './columnMapping.js';
+import { num, type Row } from './rows.js';
 
 export type LogFilter = Partial<Record<'type' | 'client_id' | 'user_id' | 'user_name' | 'ip' | 'connection' | 'audience', string>>;
 
-function toEvent(row: Row): LogEvent {
-  return {
-    logId: String(row.log_id),
-    date: num(row.date),
-    type: row.type as LogType,
-    description: String(row.description ?? ''),
-    clientId: strOrNull(row.client_id),
-    clientName: strOrNull(row.client_name),
-    ip: strOrNull(row.ip),
-    userAgent: strOrNull(row.user_agent),
-    userId: strOrNull(row.user_id),
-    userName: strOrNull(row.user_name),
-    connection: strOrNull(row.connection),
-    audience: strOrNull(row.audience),
-    scope: strOrNull(row.scope),
-    details: JSON.parse(String(row.details ?? '{}')) as Record<string, unknown>,
-  };
-}
-
-function toRow(event: LogEvent): Row {
-  return {
-    log_id: event.logId,
-    date: event.date,
-    type: event.type,
-    description: event.description,
-    client_id: event.clientId,
-    client_name: event.clientName,
-    ip: event.ip,
-    user_agent: event.userAgent,
-    user_id: event.userId,
-    user_name: event.userName,
-    connection: event.connection,
-    audience: event.audience,
-    scope: event.scope,
-    details: JSON.stringify(event.details),
-  };
-}
+const toEvent = (row: Row): LogEvent => readFields<LogEvent>(LOG_EVENT_FIELDS, row);
+const toRow = (event: LogEvent): Row => writeFields(LOG_EVENT_FIELDS, event);
 
 export class LogsRepository {
   constructor(private readonly db: Knex) {}

@@ -5,6 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { CounterKey, CounterRule } from '../domain/abuseLimits.js';
+import type { FieldSpecs } from '../domain/fieldMapping.js';
+import { readFields } from './columnMapping.js';
 import { num, type Row } from './rows.js';
 
 export interface CounterState {
@@ -17,6 +19,19 @@ export interface StoredCounter extends CounterKey, CounterState {}
 
 export const counterId = (key: CounterKey): string => [key.rule, key.identifier, key.ip, key.connection].join('\u0000');
 
+/** The rate_limits table, column by column. */
+const COUNTER_FIELDS = {
+  rule: { column: 'rule', codec: 'text' },
+  identifier: { column: 'identifier', codec: 'text' },
+  ip: { column: 'ip', codec: 'text' },
+  connection: { column: 'connection', codec: 'text' },
+  count: { column: 'count', codec: 'integer' },
+  expiresAt: { column: 'expires_at', codec: 'integer' },
+} as const satisfies FieldSpecs<StoredCounter>;
+
+const toCounter = (row: Row): StoredCounter => readFields<StoredCounter>(COUNTER_FIELDS, row);
+
+/** The primary key, for the raw statements below. */
 const KEY_COLUMNS = 'rule, identifier, ip, connection';
 
 function rowsOf(result: unknown): Row[] {
@@ -50,17 +65,12 @@ export class RateLimitsRepository {
 
   /** The current state of some counters (in one query); counters never hit are absent. */
   async read(keys: CounterKey[]): Promise<Map<string, CounterState>> {
-    const q = this.db('rate_limits').select('rule', 'identifier', 'ip', 'connection', 'count', 'expires_at');
+    const q = this.db('rate_limits').select(Object.values(COUNTER_FIELDS).map((field) => field.column));
     q.where((w) => {
       for (const key of keys) w.orWhere(key);
     });
     const out = new Map<string, CounterState>();
-    for (const r of (await q) as Row[]) {
-      out.set(counterId({ rule: r.rule as CounterRule, identifier: String(r.identifier), ip: String(r.ip), connection: String(r.connection) }), {
-        count: num(r.count),
-        expiresAt: num(r.expires_at),
-      });
-    }
+    for (const { count, expiresAt, ...key } of ((await q) as Row[]).map(toCounter)) out.set(counterId(key), { count, expiresAt });
     return out;
   }
 
@@ -77,15 +87,7 @@ export class RateLimitsRepository {
   async atLimit(rule: CounterRule, identifier: string, limit: number, now: number, connection?: string): Promise<StoredCounter[]> {
     const q = this.db('rate_limits').where({ rule, identifier }).where('count', '>=', limit).where('expires_at', '>', now);
     if (connection !== undefined) q.where({ connection });
-    const rows = (await q.orderBy('ip')) as Row[];
-    return rows.map((r) => ({
-      rule,
-      identifier,
-      ip: String(r.ip),
-      connection: String(r.connection),
-      count: num(r.count),
-      expiresAt: num(r.expires_at),
-    }));
+    return ((await q.orderBy('ip')) as Row[]).map(toCounter);
   }
 
   async deleteFor(rule: CounterRule, identifier: string, connection?: string): Promise<number> {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { PreparedStatements } from './database.js';
 import { num, numOrNull, strOrNull, type Row } from './rows.js';
+
 
 export interface RefreshToken {
   id: string;
@@ -41,37 +43,54 @@ function toRefreshToken(row: Row): RefreshToken {
   };
 }
 
+const COLUMNS = ['id', 'token_hash', 'family_id', 'client_id', 'user_id', 'grant_id', 'code_hash', 'audience', 'scope', 'auth_time', 'claims', 'created_at', 'expires_at', 'idle_expires_at', 'rotated_at', 'revoked_at'];
+const INSERT = `insert into "refresh_tokens" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`;
+// Named columns, never *: a prepared statement on PostgreSQL fails once a migration changes what * means.
+const FIND_BY_HASH = `select ${COLUMNS.map((c) => `"${c}"`).join(', ')} from "refresh_tokens" where "token_hash" = ? limit 1`;
+
+function toRow(token: RefreshToken): Record<string, unknown> {
+  return {
+    id: token.id,
+    token_hash: token.tokenHash,
+    family_id: token.familyId,
+    client_id: token.clientId,
+    user_id: token.userId,
+    grant_id: token.grantId,
+    code_hash: token.codeHash,
+    audience: token.audience,
+    scope: token.scopes.join(' '),
+    auth_time: token.authTime,
+    claims: JSON.stringify(token.claims),
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    idle_expires_at: token.idleExpiresAt,
+    rotated_at: token.rotatedAt,
+    revoked_at: token.revokedAt,
+  };
+}
+
 export class RefreshTokensRepository {
-  constructor(private readonly db: Knex) {}
+  /** Rotation's three statements (find, insert, use up) run prepared: they are every refresh's SQL. */
+  private readonly hot: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.hot = new PreparedStatements(db);
+  }
 
   async insert(token: RefreshToken, trx: Knex = this.db): Promise<void> {
-    await trx('refresh_tokens').insert({
-      id: token.id,
-      token_hash: token.tokenHash,
-      family_id: token.familyId,
-      client_id: token.clientId,
-      user_id: token.userId,
-      grant_id: token.grantId,
-      code_hash: token.codeHash,
-      audience: token.audience,
-      scope: token.scopes.join(' '),
-      auth_time: token.authTime,
-      claims: JSON.stringify(token.claims),
-      created_at: token.createdAt,
-      expires_at: token.expiresAt,
-      idle_expires_at: token.idleExpiresAt,
-      rotated_at: token.rotatedAt,
-      revoked_at: token.revokedAt,
-    });
+    const row = toRow(token);
+    if (trx === this.db) await this.hot.run(INSERT, COLUMNS.map((c) => row[c]));
+    else await trx('refresh_tokens').insert(row);
   }
 
   async findByHash(tokenHash: string): Promise<RefreshToken | null> {
-    const row = (await this.db('refresh_tokens').where({ token_hash: tokenHash }).first()) as Row | undefined;
+    const [row] = await this.hot.rows(FIND_BY_HASH, [tokenHash]);
     return row ? toRefreshToken(row) : null;
   }
 
   /** Marks the token as used. False when another request rotated it first (a reuse). */
   async markRotated(id: string, at: number, trx: Knex = this.db): Promise<boolean> {
+    if (trx === this.db) return (await this.hot.run('update "refresh_tokens" set "rotated_at" = ? where "id" = ? and "rotated_at" is null and "revoked_at" is null', [at, id])) === 1;
     return (await trx('refresh_tokens').where({ id }).whereNull('rotated_at').whereNull('revoked_at').update({ rotated_at: at })) === 1;
   }
 

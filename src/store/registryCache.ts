@@ -50,6 +50,16 @@ export class RegistryCache {
     return value;
   }
 
+  /**
+   * Like get, but an absence is cached too, for lookups whose key parts are already known to exist (a
+   * registered client and API), so that their number stays bounded: the client grants a user flow reads
+   * on every /authorize are most often absent.
+   */
+  async getOrAbsent<T extends object>(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    const box = await this.get(key, async () => ({ value: await load() }));
+    return box?.value ?? null;
+  }
+
   invalidate(): void {
     this.entries.clear();
     this.generation += 1;

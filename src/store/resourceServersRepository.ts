@@ -1,23 +1,30 @@
 import type { Knex } from 'knex';
-import type { ApiScope, ClientAccessPolicy, ResourceServer, UserAccessPolicy } from '../domain/resourceServers.js';
+import { RESOURCE_SERVER_FIELDS, type ApiScope, type ClientAccessPolicy, type ResourceServer, type UserAccessPolicy } from '../domain/resourceServers.js';
+import { readFields, writeFields } from './columnMapping.js';
 import type { RegistryCache } from './registryCache.js';
-import { bool, num, type Row, pagedRows, type PageRequest } from './rows.js';
+import { type Row, pagedRows, type PageRequest } from './rows.js';
 
 function toResourceServer(row: Row, scopes: ApiScope[]): ResourceServer {
   return {
-    id: String(row.id),
-    identifier: String(row.identifier),
-    name: String(row.name),
-    signingAlg: 'RS256',
-    tokenLifetime: num(row.token_lifetime),
-    allowOfflineAccess: bool(row.allow_offline_access),
-    skipConsentForVerifiableFirstPartyClients: bool(row.skip_consent_for_verifiable_first_party_clients),
-    isSystem: bool(row.is_system),
-    accessPolicy: { user: (row.user_access_policy ?? 'allow_all') as UserAccessPolicy, client: (row.client_access_policy ?? 'require_client_grant') as ClientAccessPolicy },
+    ...readFields<Omit<ResourceServer, 'scopes' | 'accessPolicy'>>(RESOURCE_SERVER_FIELDS, row),
+    accessPolicy: { user: row.user_access_policy as UserAccessPolicy, client: row.client_access_policy as ClientAccessPolicy },
     scopes,
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
   };
+}
+
+/** A scope as stored; its translated descriptions are JSON, absent when it has none (as Auth0 shows a scope). */
+function toScope(value: unknown, description: unknown, descriptions: unknown): ApiScope {
+  const scope: ApiScope = { value: String(value), description: String(description ?? '') };
+  return typeof descriptions === 'string' ? { ...scope, descriptions: JSON.parse(descriptions) as Record<string, string> } : scope;
+}
+
+function scopeRow(resourceServerId: string, s: ApiScope, position: number): Row {
+  return { resource_server_id: resourceServerId, value: s.value, description: s.description, descriptions: s.descriptions ? JSON.stringify(s.descriptions) : null, position };
+}
+
+/** The row of an API (its scopes are rows of their own). */
+function toRow(rs: ResourceServer): Row {
+  return { ...writeFields(RESOURCE_SERVER_FIELDS, rs), user_access_policy: rs.accessPolicy.user, client_access_policy: rs.accessPolicy.client };
 }
 
 export class ResourceServersRepository {
@@ -37,10 +44,10 @@ export class ResourceServersRepository {
       .leftJoin('resource_server_scopes as s', 's.resource_server_id', 'rs.id')
       .where('rs.identifier', identifier)
       .orderBy('s.position')
-      .select('rs.*', 's.value as scope_value', 's.description as scope_description')) as Row[];
+      .select('rs.*', 's.value as scope_value', 's.description as scope_description', 's.descriptions as scope_descriptions')) as Row[];
     const first = rows[0];
     if (!first) return null;
-    const scopes = rows.filter((r) => r.scope_value !== null && r.scope_value !== undefined).map((r) => ({ value: String(r.scope_value), description: String(r.scope_description ?? '') }));
+    const scopes = rows.filter((r) => r.scope_value !== null && r.scope_value !== undefined).map((r) => toScope(r.scope_value, r.scope_description, r.scope_descriptions));
     return toResourceServer(first, scopes);
   }
 
@@ -61,20 +68,7 @@ export class ResourceServersRepository {
   private async store(rs: ResourceServer, ifAbsent: boolean): Promise<boolean> {
     return this.db.transaction(async (trx) => {
       this.cache.written(trx);
-      const insert = trx('resource_servers').insert({
-        id: rs.id,
-        identifier: rs.identifier,
-        name: rs.name,
-        signing_alg: rs.signingAlg,
-        token_lifetime: rs.tokenLifetime,
-        allow_offline_access: rs.allowOfflineAccess,
-        skip_consent_for_verifiable_first_party_clients: rs.skipConsentForVerifiableFirstPartyClients,
-        is_system: rs.isSystem,
-        user_access_policy: rs.accessPolicy.user,
-        client_access_policy: rs.accessPolicy.client,
-        created_at: rs.createdAt,
-        updated_at: rs.updatedAt,
-      });
+      const insert = trx('resource_servers').insert(toRow(rs));
       if (ifAbsent) {
         const inserted = (await insert.onConflict('identifier').ignore().returning('id')) as unknown[];
         if (inserted.length === 0) return false;
@@ -83,7 +77,7 @@ export class ResourceServersRepository {
       }
       if (rs.scopes.length > 0) {
         await trx('resource_server_scopes').insert(
-          rs.scopes.map((s, position) => ({ resource_server_id: rs.id, value: s.value, description: s.description, position })),
+          rs.scopes.map((s, position) => scopeRow(rs.id, s, position)),
         );
       }
       return true;
@@ -99,19 +93,13 @@ export class ResourceServersRepository {
   async update(rs: ResourceServer): Promise<void> {
     await this.db.transaction(async (trx) => {
       this.cache.written(trx);
-      await trx('resource_servers').where({ id: rs.id }).update({
-        name: rs.name,
-        token_lifetime: rs.tokenLifetime,
-        allow_offline_access: rs.allowOfflineAccess,
-        skip_consent_for_verifiable_first_party_clients: rs.skipConsentForVerifiableFirstPartyClients,
-        user_access_policy: rs.accessPolicy.user,
-        client_access_policy: rs.accessPolicy.client,
-        updated_at: rs.updatedAt,
-      });
+      // The id, identifier and creation time never change; the rest is written as it now is.
+      const { id: _id, identifier: _identifier, created_at: _createdAt, ...changed } = toRow(rs);
+      await trx('resource_servers').where({ id: rs.id }).update(changed);
       await trx('resource_server_scopes').where({ resource_server_id: rs.id }).delete();
       if (rs.scopes.length > 0) {
         await trx('resource_server_scopes').insert(
-          rs.scopes.map((s, position) => ({ resource_server_id: rs.id, value: s.value, description: s.description, position })),
+          rs.scopes.map((s, position) => scopeRow(rs.id, s, position)),
         );
       }
     });
@@ -131,7 +119,7 @@ export class ResourceServersRepository {
     const scopes = (await this.db('resource_server_scopes')
       .where({ resource_server_id: row.id })
       .orderBy('position')
-      .select('value', 'description')) as Row[];
-    return toResourceServer(row, scopes.map((s) => ({ value: String(s.value), description: String(s.description) })));
+      .select('value', 'description', 'descriptions')) as Row[];
+    return toResourceServer(row, scopes.map((s) => toScope(s.value, s.description, s.descriptions)));
   }
 }

@@ -18,6 +18,13 @@ export function jsonRecord(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
+/** A JSON object column (metadata, details); anything else reads as {}. */
+export function jsonObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'string') return {};
+  const parsed: unknown = JSON.parse(value);
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+}
+
 export function num(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }

@@ -33,16 +33,35 @@ export class SecretCipher {
     return `${PREFIX}${iv.toString('base64url')}.${body.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}`;
   }
 
-  /** The plain secret from a stored value; rows written before encryption was configured are plain. */
+  /**
+   * The plain secret from a stored value; rows written before encryption was configured are plain.
+   * A sealed value that does not open (no key, another key, an altered row) is a SecretUnreadableError.
+   */
   open(stored: string | null, clientId: string): string | null {
     if (stored === null || !SecretCipher.isSealed(stored)) return stored;
-    if (!this.key) throw new Error(`The secret of client ${clientId} is encrypted, but no secretEncryptionKey is configured.`);
+    if (!this.key) throw new SecretUnreadableError(clientId, 'it is encrypted, but no secretEncryptionKey is configured');
     const [iv, body, tag] = stored.slice(PREFIX.length).split('.');
-    if (iv === undefined || body === undefined || tag === undefined) throw new Error(`The stored secret of client ${clientId} is malformed.`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(clientId, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    if (iv === undefined || body === undefined || tag === undefined) throw new SecretUnreadableError(clientId, 'the stored value is malformed');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(clientId, 'utf8'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    } catch {
+      // GCM's tag check: the wrong key, or a value altered or moved from another client's row.
+      throw new SecretUnreadableError(clientId, 'it does not decrypt with the configured secretEncryptionKey (the key changed, or the stored value was altered)');
+    }
+  }
+}
+
+/** A sealed secret that cannot be opened: the client cannot authenticate, and the operator must be told why. */
+export class SecretUnreadableError extends Error {
+  constructor(
+    readonly clientId: string,
+    readonly reason: string,
+  ) {
+    super(`The secret of client ${clientId} cannot be read: ${reason}.`);
+    this.name = 'SecretUnreadableError';
   }
 }
 

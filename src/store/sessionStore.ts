@@ -4,6 +4,7 @@
  */
 import session from 'express-session';
 import type { Knex } from 'knex';
+import { PreparedStatements } from './database.js';
 import { num, type Row } from './rows.js';
 
 const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -21,8 +22,12 @@ function sessionUser(sess: session.SessionData): string | null {
  * reading it never costs a write.
  */
 export class KnexSessionStore extends session.Store {
+  /** Every page request reads its session: that read runs prepared. */
+  private readonly hot: PreparedStatements;
+
   constructor(private readonly db: Knex) {
     super();
+    this.hot = new PreparedStatements(db);
   }
 
   private expiry(sess: session.SessionData): number {
@@ -31,10 +36,9 @@ export class KnexSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback<session.SessionData | null>): void {
-    this.db('sessions')
-      .where({ sid })
-      .first()
-      .then((row: Row | undefined) => {
+    this.hot
+      .rows('select "sess", "expires_at" from "sessions" where "sid" = ?', [sid])
+      .then(([row]: Row[]) => {
         if (!row || num(row.expires_at) <= Date.now()) return callback(undefined, null);
         callback(undefined, JSON.parse(String(row.sess)) as session.SessionData);
       })

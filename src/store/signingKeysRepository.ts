@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import { num, numOrNull, type Row } from './rows.js';
+import type { FieldSpecs } from '../domain/fieldMapping.js';
+import { readFields, writeFields } from './columnMapping.js';
+import type { Row } from './rows.js';
 
 /**
  * Auth0's key lifecycle: the `next` key is published before it signs anything; a rotation makes it
@@ -20,19 +22,20 @@ export interface StoredSigningKey {
   revokedAt: number | null;
 }
 
-function toKey(row: Row): StoredSigningKey {
-  return {
-    kid: String(row.kid),
-    alg: String(row.alg),
-    privateJwk: String(row.private_jwk),
-    publicJwk: String(row.public_jwk),
-    state: String(row.state) as SigningKeyState,
-    createdAt: num(row.created_at),
-    currentSince: numOrNull(row.current_since),
-    currentUntil: numOrNull(row.current_until),
-    revokedAt: numOrNull(row.retired_at),
-  };
-}
+/** The signing_keys table, column by column (revokedAt is kept in `retired_at`). */
+const KEY_FIELDS = {
+  kid: { column: 'kid', codec: 'text' },
+  alg: { column: 'alg', codec: 'text' },
+  privateJwk: { column: 'private_jwk', codec: 'text' },
+  publicJwk: { column: 'public_jwk', codec: 'text' },
+  state: { column: 'state', codec: 'text' },
+  createdAt: { column: 'created_at', codec: 'integer' },
+  currentSince: { column: 'current_since', codec: 'optionalInteger' },
+  currentUntil: { column: 'current_until', codec: 'optionalInteger' },
+  revokedAt: { column: 'retired_at', codec: 'optionalInteger' },
+} as const satisfies FieldSpecs<StoredSigningKey>;
+
+const toKey = (row: Row): StoredSigningKey => readFields<StoredSigningKey>(KEY_FIELDS, row);
 
 /** Another rotation got there first: the transaction is rolled back. */
 class RotationLost extends Error {}
@@ -58,17 +61,7 @@ export class SigningKeysRepository {
   }
 
   async insert(key: Pick<StoredSigningKey, 'kid' | 'alg' | 'privateJwk' | 'publicJwk' | 'state' | 'createdAt' | 'currentSince'>, trx: Knex = this.db): Promise<void> {
-    await trx('signing_keys').insert({
-      kid: key.kid,
-      alg: key.alg,
-      private_jwk: key.privateJwk,
-      public_jwk: key.publicJwk,
-      state: key.state,
-      created_at: key.createdAt,
-      current_since: key.currentSince,
-      current_until: null,
-      retired_at: null,
-    });
+    await trx('signing_keys').insert(writeFields(KEY_FIELDS, { ...key, currentUntil: null, revokedAt: null }));
   }
 
   /**
@@ -82,8 +75,8 @@ export class SigningKeysRepository {
         const current = (await trx('signing_keys').where({ state: 'current' }).first('kid')) as Row | undefined;
         const next = (await trx('signing_keys').where({ state: 'next' }).orderBy('created_at').first('kid')) as Row | undefined;
         if (!current || !next) throw new RotationLost();
-        const demoted = await trx('signing_keys').where({ kid: current.kid, state: 'current' }).update({ state: 'previous', current_until: at });
-        const promoted = await trx('signing_keys').where({ kid: next.kid, state: 'next' }).update({ state: 'current', current_since: at });
+        const demoted = await trx('signing_keys').where({ kid: current.kid, state: 'current' }).update(writeFields(KEY_FIELDS, { state: 'previous', currentUntil: at }));
+        const promoted = await trx('signing_keys').where({ kid: next.kid, state: 'next' }).update(writeFields(KEY_FIELDS, { state: 'current', currentSince: at }));
         if (demoted !== 1 || promoted !== 1) throw new RotationLost();
         await this.insert(newNext, trx);
       });
@@ -96,6 +89,6 @@ export class SigningKeysRepository {
 
   /** Only a previous key can be revoked: true when this call revoked it. */
   async revoke(kid: string, at: number): Promise<boolean> {
-    return (await this.db('signing_keys').where({ kid, state: 'previous' }).update({ state: 'revoked', retired_at: at })) > 0;
+    return (await this.db('signing_keys').where({ kid, state: 'previous' }).update(writeFields(KEY_FIELDS, { state: 'revoked', revokedAt: at }))) > 0;
   }
 }

@@ -1,15 +1,11 @@
 import type { Knex } from 'knex';
-import type { Metadata, User } from '../domain/users.js';
+import type { FieldSpecs } from '../domain/fieldMapping.js';
+import type { User } from '../domain/users.js';
 import type { UserQuery } from '../domain/userQuery.js';
 import { checkpointRows, type CheckpointRequest } from './checkpoint.js';
-import { bool, num, numOrNull, strOrNull, type Row, type PageRequest } from './rows.js';
+import { readFields, writeFields } from './columnMapping.js';
+import { num, type Row, type PageRequest } from './rows.js';
 import { applyUserQuery } from './userSearch.js';
-
-function jsonObject(value: unknown): Metadata {
-  if (typeof value !== 'string') return {};
-  const parsed: unknown = JSON.parse(value);
-  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Metadata) : {};
-}
 
 export interface UserFilter {
   email?: string;
@@ -33,45 +29,28 @@ function whereUsers(filter: UserFilter): (q: Knex.QueryBuilder) => Knex.QueryBui
   };
 }
 
-function toUser(row: Row): User {
-  return {
-    id: String(row.id),
-    connectionId: String(row.connection_id),
-    email: String(row.email),
-    emailVerified: bool(row.email_verified),
-    passwordHash: String(row.password_hash),
-    name: strOrNull(row.name),
-    nickname: strOrNull(row.nickname),
-    picture: strOrNull(row.picture),
-    blocked: bool(row.blocked),
-    lastLogin: numOrNull(row.last_login),
-    loginsCount: num(row.logins_count),
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
-    userMetadata: jsonObject(row.user_metadata),
-    appMetadata: jsonObject(row.app_metadata),
-  };
-}
+/** The users table, column by column: every read and write below follows it. */
+const USER_FIELDS = {
+  id: { column: 'id', codec: 'text' },
+  connectionId: { column: 'connection_id', codec: 'text' },
+  email: { column: 'email', codec: 'text' },
+  emailVerified: { column: 'email_verified', codec: 'boolean' },
+  passwordHash: { column: 'password_hash', codec: 'text' },
+  name: { column: 'name', codec: 'optionalText' },
+  nickname: { column: 'nickname', codec: 'optionalText' },
+  picture: { column: 'picture', codec: 'optionalText' },
+  blocked: { column: 'blocked', codec: 'boolean' },
+  lastLogin: { column: 'last_login', codec: 'optionalInteger' },
+  loginsCount: { column: 'logins_count', codec: 'integer' },
+  createdAt: { column: 'created_at', codec: 'integer' },
+  updatedAt: { column: 'updated_at', codec: 'integer' },
+  userMetadata: { column: 'user_metadata', codec: 'jsonObject' },
+  appMetadata: { column: 'app_metadata', codec: 'jsonObject' },
+  subject: { column: 'subject', codec: 'optionalText' },
+} as const satisfies FieldSpecs<User>;
 
-function toRow(user: User): Row {
-  return {
-    id: user.id,
-    connection_id: user.connectionId,
-    email: user.email,
-    email_verified: user.emailVerified,
-    password_hash: user.passwordHash,
-    name: user.name,
-    nickname: user.nickname,
-    picture: user.picture,
-    blocked: user.blocked,
-    last_login: user.lastLogin,
-    logins_count: user.loginsCount,
-    created_at: user.createdAt,
-    updated_at: user.updatedAt,
-    user_metadata: JSON.stringify(user.userMetadata ?? {}),
-    app_metadata: JSON.stringify(user.appMetadata ?? {}),
-  };
-}
+const toUser = (row: Row): User => readFields<User>(USER_FIELDS, row);
+const toRow = (user: User): Row => writeFields(USER_FIELDS, user);
 
 export class UsersRepository {
   constructor(private readonly db: Knex) {}
@@ -119,8 +98,8 @@ export class UsersRepository {
 
   /** Everything but the login counters, which recordLogin keeps. */
   async update(user: User, trx: Knex = this.db): Promise<void> {
-    const { last_login: _lastLogin, logins_count: _loginsCount, ...changes } = toRow(user);
-    await trx('users').where({ id: user.id }).update(changes);
+    const { lastLogin: _lastLogin, loginsCount: _loginsCount, ...changes } = user;
+    await trx('users').where({ id: user.id }).update(writeFields(USER_FIELDS, changes));
   }
 
   async delete(id: string, trx: Knex = this.db): Promise<boolean> {

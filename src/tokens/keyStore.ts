@@ -7,15 +7,16 @@
  * elsewhere through the registry cache: triggers on signing_keys bump its change counter, so within
  * `registryCacheMs` every instance signs with the new current key.
  */
-import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { RegistryCache } from '../store/registryCache.js';
 import type { SigningKeysRepository, StoredSigningKey } from '../store/signingKeysRepository.js';
 
 export interface SigningKey {
   kid: string;
   alg: 'RS256';
-  privateKey: CryptoKey;
+  /** Imported once per key: signing is then a synchronous node:crypto call, with no JWK parse or WebCrypto job. */
+  privateKey: KeyObject;
   publicJwk: JWK;
 }
 
@@ -38,7 +39,7 @@ export class KeyStore {
   private published: JWK[] = [];
   /** The rows the keys above were built from (the cache hands back the same object until a change). */
   private loadedFrom: object | null = null;
-  private readonly imported = new Map<string, CryptoKey>();
+  private readonly imported = new Map<string, KeyObject>();
 
   constructor(
     private readonly repository: SigningKeysRepository,
@@ -62,7 +63,7 @@ export class KeyStore {
     if (!current) throw new Error('No current signing key: run KeyStore.init()');
     let privateKey = this.imported.get(current.kid);
     if (!privateKey) {
-      privateKey = (await importJWK(JSON.parse(current.privateJwk) as JWK, 'RS256')) as CryptoKey;
+      privateKey = createPrivateKey({ key: JSON.parse(current.privateJwk) as JsonWebKey, format: 'jwk' });
       this.imported.set(current.kid, privateKey);
     }
     this.currentKey = { kid: current.kid, alg: 'RS256', privateKey, publicJwk: JSON.parse(current.publicJwk) as JWK };

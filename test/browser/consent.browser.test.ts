@@ -5,11 +5,9 @@
  * render in a frame, and the authorized-applications page. Screenshots go to test/artifacts/.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import express from 'express';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, startCallbackApp, type CallbackApp } from '../helpers/chromium.js';
 import { USER, finishFlow, makeClient, seedWorld, startFlow } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
@@ -19,7 +17,7 @@ const axeSource = (createRequire(import.meta.url)('axe-core') as { source: strin
 
 let server: TestServer;
 let browser: Browser;
-let app: Server;
+let app: CallbackApp;
 let appOrigin: string;
 let client: Client;
 
@@ -28,27 +26,19 @@ beforeAll(async () => {
   server = await startTestServer({ companyName: 'Contoso' });
   await seedWorld(server);
   // The client application: shows what came back, and tries to frame the dialog.
-  const clientApp = express();
-  clientApp.get('/cb', (req, res) => {
-    res.type('html').send(`<!doctype html><title>callback</title><pre id="result">${new URLSearchParams(req.query as Record<string, string>).toString().replace(/</g, '&lt;')}</pre>`);
+  app = await startCallbackApp(undefined, (clientApp) => {
+    clientApp.get('/frame', (req, res) => {
+      res.type('html').send(`<!doctype html><title>framer</title><iframe id="victim" src="${String(req.query.src).replace(/"/g, '&quot;')}" width="600" height="600"></iframe>`);
+    });
   });
-  clientApp.get('/frame', (req, res) => {
-    res.type('html').send(`<!doctype html><title>framer</title><iframe id="victim" src="${String(req.query.src).replace(/"/g, '&quot;')}" width="600" height="600"></iframe>`);
-  });
-  app = clientApp.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => app.once('listening', () => resolve()));
-  appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  appOrigin = app.origin;
   client = await makeClient(server, { name: 'Fabrikam', isFirstParty: false, callbacks: [`${appOrigin}/cb`] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60000);
 
 afterAll(async () => {
   await browser?.close();
-  app?.closeAllConnections();
-  await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()));
+  await app?.close();
   await server?.close();
 });
 

@@ -7,12 +7,10 @@
  * browser context; screenshots go to test/artifacts/.
  */
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import express from 'express';
 import * as oidc from 'openid-client';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, startCallbackApp, type CallbackApp } from '../helpers/chromium.js';
 import { API, USER, finishFlow, makeClient, managementFor, seedWorld, startFlow, type Flow } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
@@ -28,7 +26,7 @@ type Credentials = { email: string; password: string };
 
 let server: TestServer;
 let browser: Browser;
-let app: Server;
+let app: CallbackApp;
 let appOrigin: string;
 /** Every query string the client app received, so a test can say that no code ever reached it. */
 const arrivals: URLSearchParams[] = [];
@@ -44,25 +42,14 @@ beforeAll(async () => {
   const patched = await api.patch(`resource-servers/${id}`, { allow_offline_access: true });
   if (patched.status !== 200) throw new Error(`allow_offline_access: ${patched.status} ${JSON.stringify(patched.body)}`);
 
-  const clientApp = express();
-  clientApp.get('/cb', (req, res) => {
-    const query = new URLSearchParams(req.query as Record<string, string>);
-    arrivals.push(query);
-    res.type('html').send(`<!doctype html><title>callback</title><pre id="result">${query.toString().replace(/</g, '&lt;')}</pre>`);
-  });
-  app = clientApp.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => app.once('listening', () => resolve()));
-  appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  app = await startCallbackApp((query) => arrivals.push(query));
+  appOrigin = app.origin;
+  browser = await launchChromium();
 }, 60000);
 
 afterAll(async () => {
   await browser?.close();
-  app?.closeAllConnections();
-  await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()));
+  await app?.close();
   await server?.close();
 });
 

@@ -11,6 +11,9 @@ import express from 'express';
 import request from 'supertest';
 import { createAuthServer, type AuthServer, type Client } from '../../src/index.js';
 import { passwordVerificationsStarted } from '../../src/services/passwords.js';
+import { AuditLog } from '../../src/services/auditLog.js';
+import type { LogEvent } from '../../src/domain/logEvents.js';
+import { LogsRepository } from '../../src/store/logsRepository.js';
 import { TestBrowser, textOf } from '../helpers/browser.js';
 import { expectPage, makeClient, managementFor, seedWorld, startFlow } from '../helpers/fixtures.js';
 import { expectScopeRequired } from '../helpers/management.js';
@@ -303,5 +306,34 @@ describe('item 8: registration', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await register({ client_name: `good-${i}`, redirect_uris: ['https://good.example/cb'] })).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+});
+
+describe('item 1: one event the database refuses takes no other with it', () => {
+  /** A logs table that refuses any write holding a poisoned event: a failure the bounds did not foresee. */
+  class RefusingLogs extends LogsRepository {
+    override async insert(events: LogEvent[]): Promise<void> {
+      if (events.some((e) => e.description === 'poison')) throw new Error('refused by the database');
+      return super.insert(events);
+    }
+  }
+
+  test('a batch refused because of one event is written again event by event: the others in it are kept', async () => {
+    const db = server.auth.context.db;
+    const audit = new AuditLog(new RefusingLogs(db));
+    const marker = `poisoned-batch-${Date.now()}@example.com`;
+    const reportError = console.error;
+    console.error = () => undefined; // the refused event is reported on stderr, as it should be
+    try {
+      // Recorded together, so they are written in one batch.
+      await audit.record('fp', { userName: marker, description: 'before' });
+      await audit.record('fp', { userName: marker, description: 'poison' });
+      await audit.record('fp', { userName: marker, description: 'after' });
+      await audit.flush();
+    } finally {
+      console.error = reportError;
+    }
+    const rows = (await db('logs').where({ user_name: marker })) as { description: string }[];
+    expect(rows.map((r) => r.description).sort()).toEqual(['after', 'before']);
   });
 });

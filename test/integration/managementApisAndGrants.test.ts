@@ -144,7 +144,7 @@ describe('client grants and client_credentials', () => {
 
     const grant = await api.post('client-grants', { client_id: id, audience, scope: ['read:posts', 'write:posts'] });
     expect(grant.status).toBe(201);
-    expect(grant.body).toEqual({ id: expect.any(String), client_id: id, audience, scope: ['read:posts', 'write:posts'] });
+    expect(grant.body).toEqual({ id: expect.any(String), client_id: id, audience, scope: ['read:posts', 'write:posts'], subject_type: 'client' });
     expect((await api.post('client-grants', { client_id: id, audience, scope: [] })).status).toBe(409);
     expect((await api.get(`client-grants?client_id=${id}`)).body).toHaveLength(1);
 

@@ -179,6 +179,26 @@ describe('fields and include_fields', () => {
   });
 });
 
+describe('client grant filters', () => {
+  test('subject_type and default_for narrow the list; values Auth0 does not define are a 400', async () => {
+    const clientId = await machineClient('Filtered grants');
+    const m2m = (await api.post('client-grants', { client_id: clientId, audience: API, scope: ['read:posts'] })).body as { id: string };
+    const user = (await api.post('client-grants', { client_id: clientId, audience: API, scope: ['read:posts'], subject_type: 'user' })).body as { id: string };
+    const ids = async (query: Record<string, string>) => ((await api.get('client-grants').query({ client_id: clientId, ...query })).body as { id: string }[]).map((g) => g.id);
+    expect((await ids({})).sort()).toEqual([m2m.id, user.id].sort());
+    expect(await ids({ subject_type: 'user' })).toEqual([user.id]);
+    expect(await ids({ subject_type: 'client' })).toEqual([m2m.id]);
+    // A grant has a client or is a default for third-party clients, never both.
+    expect(await ids({ default_for: 'third_party_clients' })).toEqual([]);
+    for (const query of [{ subject_type: 'robot' }, { default_for: 'everyone' }]) {
+      const res = await api.get('client-grants').query(query);
+      expect(res.status).toBe(400);
+      expect(res.body.errorCode).toBe('invalid_query_string');
+    }
+    expect((await api.get(`client-grants/${user.id}`).query({ fields: 'subject_type' })).body).toEqual({ subject_type: 'user' });
+  });
+});
+
 describe('checkpoint paging', () => {
   test.each(['client-grants', 'clients', 'users', 'grants'])('%s: from/take walk every item once, next only while more follow', async (path) => {
     const key = path.replace('-', '_');

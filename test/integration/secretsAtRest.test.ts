@@ -5,17 +5,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createAuthServer } from '../../src/index.js';
+import { authenticateClient, InvalidClientError } from '../../src/services/clientAuthentication.js';
 import { API, managementFor, seedWorld } from '../helpers/fixtures.js';
 import { startTestServer, testDatabase, type TestServer } from '../helpers/testServer.js';
 
 const KEY = randomBytes(32).toString('base64');
 
-async function clientCredentials(server: TestServer, clientId: string, secret: string): Promise<number> {
+async function tokenResponse(server: TestServer, clientId: string, secret: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${server.issuer}oauth/token`, {
     method: 'POST',
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, audience: API }),
   });
-  return res.status;
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function clientCredentials(server: TestServer, clientId: string, secret: string): Promise<number> {
+  return (await tokenResponse(server, clientId, secret)).status;
+}
+
+/** Flips one character of the sealed body: GCM's tag no longer matches. */
+function tamper(sealed: string): string {
+  const [iv, body = '', tag] = sealed.slice('enc:v1:'.length).split('.');
+  return `enc:v1:${iv}.${body.startsWith('A') ? 'B' : 'A'}${body.slice(1)}.${tag}`;
 }
 
 async function machineClient(server: TestServer): Promise<{ id: string; secret: string }> {
@@ -54,7 +65,41 @@ describe('with secretEncryptionKey', () => {
     const sealedA = (await storedSecret(server, a.id)).client_secret;
     await server.auth.context.db('clients').where({ client_id: b.id }).update({ client_secret: sealedA });
     server.auth.context.registryCache.invalidate();
-    expect(await clientCredentials(server, b.id, a.secret)).not.toBe(200);
+    const refused = await tokenResponse(server, b.id, a.secret);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('invalid_client');
+  });
+
+  test('a tampered ciphertext: 401 invalid_client at the token endpoint, an Auth0-shaped 409 on the read, and a rotation mends it', async () => {
+    const client = await machineClient(server);
+    const other = await machineClient(server);
+    const sealed = (await storedSecret(server, client.id)).client_secret ?? '';
+    await server.auth.context.db('clients').where({ client_id: client.id }).update({ client_secret: tamper(sealed) });
+    server.auth.context.registryCache.invalidate();
+
+    const refused = await tokenResponse(server, client.id, client.secret);
+    expect(refused).toEqual({ status: 401, body: expect.objectContaining({ error: 'invalid_client' }) });
+    const api = await managementFor(server);
+    const read = await api.get(`clients/${client.id}`);
+    expect(read.status).toBe(409);
+    expect(read.body).toEqual({ statusCode: 409, error: 'Conflict', errorCode: 'client_secret_unreadable', message: expect.stringMatching(/secretEncryptionKey.*rotate-secret/s) });
+    // Everything else about the client can still be read and changed; a list shows it without its secret.
+    const withoutSecret = await api.get(`clients/${client.id}`).query({ fields: 'client_secret', include_fields: 'false' });
+    expect(withoutSecret.status).toBe(200);
+    expect(withoutSecret.body.name).toBe('Sealed M2M');
+    const listed = (await api.get('clients').query({ per_page: 100 })).body as { client_id: string; client_secret?: string }[];
+    expect(listed.find((c) => c.client_id === client.id)).not.toHaveProperty('client_secret');
+    expect(listed.find((c) => c.client_id === other.id)?.client_secret).toBe(other.secret);
+    const renamed = await api.patch(`clients/${client.id}`, { name: 'Renamed while unreadable' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).not.toHaveProperty('client_secret');
+    // The PATCH kept the stored value as it was rather than writing a secret of its own.
+    expect((await storedSecret(server, client.id)).client_secret).toBe(tamper(sealed));
+
+    const rotated = await api.post(`clients/${client.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(await clientCredentials(server, client.id, rotated.body.client_secret as string)).toBe(200);
+    expect((await api.get(`clients/${client.id}`)).status).toBe(200);
   });
 
   test('rotate-secret keeps the previous secret working for the grace window, sealed too, then refuses it', async () => {
@@ -111,14 +156,18 @@ test('secrets stored in plain text keep working, and are sealed when a key is co
   } finally {
     await sealed.close();
   }
-  // A database with sealed secrets and no key says so instead of treating the ciphertext as the secret.
-  const keyless = await createAuthServer({ issuer: 'http://127.0.0.1:1/', database: db.config, sessionSecrets: ['a-session-secret-long-enough'], sweepIntervalMs: 0 });
-  try {
-    await expect(keyless.context.repos.clients.findById(clientId)).rejects.toThrow(/secretEncryptionKey/);
-  } finally {
-    await keyless.close();
-    await db.cleanup();
+  // Without the key, or with another one, a sealed secret is never taken for the secret itself: the client cannot authenticate.
+  for (const secretEncryptionKey of [undefined, randomBytes(32).toString('base64')]) {
+    const other = await createAuthServer({ issuer: 'http://127.0.0.1:1/', database: db.config, sessionSecrets: ['a-session-secret-long-enough'], sweepIntervalMs: 0, ...(secretEncryptionKey && { secretEncryptionKey }) });
+    try {
+      expect(await other.context.repos.clients.findById(clientId)).toMatchObject({ clientSecret: null, secretUnreadable: true });
+      const refused = authenticateClient(other.context, { clientId, clientSecret: secret, method: 'client_secret_post' });
+      await expect(refused).rejects.toBeInstanceOf(InvalidClientError);
+    } finally {
+      await other.close();
+    }
   }
+  await db.cleanup();
 });
 
 test('a key that is not 32 bytes of base64 stops the server with a sentence', async () => {

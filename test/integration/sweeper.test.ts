@@ -129,3 +129,21 @@ test('loginTimeoutSeconds sets how long an unfinished authorization (and its ano
     await short.close();
   }
 });
+
+test('the server sweeps by itself every sweepIntervalMs: nobody calls sweep()', async () => {
+  const timed = await startTestServer({ sweepIntervalMs: 200, loginTimeoutSeconds: 1 });
+  try {
+    await seedWorld(timed);
+    const app = await makeClient(timed, { name: 'Timed App', callbacks: ['https://timed.example/cb'] });
+    const url = `${timed.issuer}authorize?client_id=${app.clientId}&redirect_uri=${encodeURIComponent('https://timed.example/cb')}&response_type=code&scope=openid&state=s`;
+    const rows = async () => Number(((await timed.auth.context.db('authorization_transactions').count({ n: '*' }).first()) as { n: number | string }).n);
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(302);
+    expect(await rows()).toBe(1);
+    // The transaction expires after a second; the timer's next run deletes it.
+    const deadline = Date.now() + 10_000;
+    while ((await rows()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await rows()).toBe(0);
+  } finally {
+    await timed.close();
+  }
+});

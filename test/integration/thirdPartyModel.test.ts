@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { TestBrowser, textOf } from '../helpers/browser.js';
-import { USER, expectPage, expectRedirect, finishFlow, isConsentPage, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
+import { USER, expectPage, expectRedirect, finishFlow, isConsentPage, managementFor, seedWorld, signIn, startFlow } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
 import { newId } from '../../src/services/ids.js';
@@ -158,4 +158,180 @@ test('the server-wide default mode applies to new third-party clients and to dyn
   } finally {
     await strictServer.close();
   }
+});
+
+/**
+ * The same model as an operator drives it, over HTTP: the Management API's fields in Auth0's shapes
+ * (third_party_security_mode, redirection_policy, subject_type_authorization, client grants with
+ * subject_type and default_for), each rule then checked at /authorize and /oauth/token.
+ */
+describe('through the Management API', () => {
+  let api: Awaited<ReturnType<typeof managementFor>>;
+  const HTTP_OPEN = 'https://http-open.tpm.test/';
+  beforeAll(async () => {
+    api = await managementFor(server);
+    const open = await api.post('resource-servers', { identifier: HTTP_OPEN, name: 'HTTP open API', scopes });
+    expect(open.status).toBe(201);
+  });
+
+  const stored = async (clientId: string): Promise<Client> => {
+    const client = await server.auth.context.repos.clients.findById(clientId);
+    if (!client) throw new Error(`no client ${clientId}`);
+    return client;
+  };
+  const auth0Error = (status: number, message: RegExp) => ({ statusCode: status, error: 'Bad Request', errorCode: 'invalid_body', message: expect.stringMatching(message) });
+  let made = 0;
+  async function createStrict(extra: object = {}): Promise<Record<string, unknown>> {
+    made += 1;
+    const res = await api.post('clients', { name: `HTTP strict ${made}`, app_type: 'regular_web', is_first_party: false, third_party_security_mode: 'strict', callbacks: [`https://http-strict${made}.example/cb`], ...extra });
+    expect(res.status).toBe(201);
+    return res.body as Record<string, unknown>;
+  }
+
+  test('a client: the mode and policy are returned, the mode is fixed, and unknown values are 400s in Auth0\'s shape', async () => {
+    const strict = await createStrict({ redirection_policy: 'open_redirect_protection' });
+    expect(strict).toMatchObject({ is_first_party: false, third_party_security_mode: 'strict', redirection_policy: 'open_redirect_protection', grant_types: ['authorization_code', 'refresh_token'] });
+    const got = (await api.get(`clients/${strict.client_id}`)).body as Record<string, unknown>;
+    expect(got).toMatchObject({ third_party_security_mode: 'strict', redirection_policy: 'open_redirect_protection' });
+    // What GET returns goes back unchanged, the mode included; another mode is refused.
+    expect((await api.patch(`clients/${strict.client_id}`, { ...got, redirection_policy: 'allow_always' })).body.redirection_policy).toBe('allow_always');
+    const changed = await api.patch(`clients/${strict.client_id}`, { third_party_security_mode: 'permissive' });
+    expect(changed.status).toBe(400);
+    expect(changed.body).toEqual(auth0Error(400, /third_party_security_mode .*cannot be changed/));
+
+    expect((await api.post('clients', { name: 'Lax', is_first_party: false, third_party_security_mode: 'lax' })).body).toEqual(auth0Error(400, /third_party_security_mode/));
+    expect((await api.patch(`clients/${strict.client_id}`, { redirection_policy: 'never' })).body).toEqual(auth0Error(400, /redirection_policy/));
+    expect((await api.post('clients', { name: 'Ours, strict?', third_party_security_mode: 'strict' })).body).toEqual(auth0Error(400, /third-party applications only/));
+
+    const firstParty = (await api.post('clients', { name: 'HTTP first party', app_type: 'regular_web' })).body as Record<string, unknown>;
+    expect(firstParty).not.toHaveProperty('third_party_security_mode');
+    expect(firstParty.redirection_policy).toBe('allow_always');
+    const permissive = (await api.post('clients', { name: 'HTTP permissive', is_first_party: false })).body as Record<string, unknown>;
+    expect(permissive.third_party_security_mode).toBe('permissive');
+  });
+
+  test('strict: no implicit or password grant, at creation, by PATCH, or at the endpoints', async () => {
+    expect((await api.post('clients', { name: 'Strict implicit', is_first_party: false, third_party_security_mode: 'strict', grant_types: ['implicit'] })).body).toEqual(auth0Error(400, /cannot use implicit/));
+    const strict = await createStrict();
+    expect((await api.patch(`clients/${strict.client_id}`, { grant_types: ['authorization_code', 'password'] })).body).toEqual(auth0Error(400, /cannot use password/));
+    const client = await stored(String(strict.client_id));
+    const password = await request(server.issuer).post('oauth/token').type('form').send({ grant_type: 'password', client_id: client.clientId, client_secret: client.clientSecret ?? '', username: USER.email, password: USER.password, audience: HTTP_OPEN });
+    expect(password.body.error).toBe('unauthorized_client');
+    const implicit = new URLSearchParams({ client_id: client.clientId, redirect_uri: client.callbacks[0] ?? '', response_type: 'token', scope: 'openid', state: 's', nonce: 'n' });
+    const refused = await request(server.issuer).get(`authorize?${implicit.toString()}`);
+    expect(new URL(refused.headers.location as string).hash + new URL(refused.headers.location as string).search).toMatch(/unauthorized_client|unsupported_response_type/);
+  });
+
+  test('strict: client_credentials is allowed, and only through a client grant of subject type client', async () => {
+    const strict = await createStrict({ grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] });
+    const client = await stored(String(strict.client_id));
+    const token = () => request(server.issuer).post('oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret ?? '', audience: HTTP_OPEN });
+    expect((await token()).status).toBe(403);
+    const userGrantOnly = await api.post('client-grants', { client_id: client.clientId, audience: HTTP_OPEN, scope: ['read'], subject_type: 'user' });
+    expect(userGrantOnly.body).toMatchObject({ client_id: client.clientId, subject_type: 'user', scope: ['read'] });
+    expect((await token()).status).toBe(403);
+    expect((await api.post('client-grants', { client_id: client.clientId, audience: HTTP_OPEN, scope: ['write'], subject_type: 'client' })).status).toBe(201);
+    const granted = await token();
+    expect(granted.status).toBe(200);
+    expect(granted.body.scope).toBe('write');
+  });
+
+  test('strict: user flows need a client grant of subject type user, and the dialog offers nothing beyond it', async () => {
+    const strict = await createStrict();
+    const client = await stored(String(strict.client_id));
+    expect(await authorizeError(client, HTTP_OPEN)).toBe('unauthorized_client');
+    const grant = await api.post('client-grants', { client_id: client.clientId, audience: HTTP_OPEN, scope: ['write'], subject_type: 'user' });
+    expect(grant.status).toBe(201);
+    expect((await api.get(`client-grants/${grant.body.id}`)).body).toEqual({ id: grant.body.id, client_id: client.clientId, audience: HTTP_OPEN, scope: ['write'], subject_type: 'user' });
+    const browser = new TestBrowser(server.origin);
+    const flow = await startFlow(server, client, { audience: HTTP_OPEN, scope: 'openid read write' });
+    const consent = expectPage(await signIn(browser, flow.url));
+    expect(textOf(consent.html)).toContain('Change your things');
+    expect(textOf(consent.html)).not.toContain('Read your things');
+    const tokens = await finishFlow(flow, expectRedirect(await browser.submit(consent, { action: 'accept' })));
+    expect(tokens.scope?.split(' ').sort()).toEqual(['openid', 'write']);
+    // The subject type is part of what a grant is: it cannot be changed afterwards.
+    expect((await api.patch(`client-grants/${grant.body.id}`, { subject_type: 'client' })).body).toEqual(auth0Error(400, /subject_type/));
+    expect((await api.post('client-grants', { client_id: client.clientId, audience: HTTP_OPEN, scope: [], subject_type: 'anonymous_user' })).body).toEqual(auth0Error(400, /subject_type/));
+  });
+
+  test('a resource server: subject_type_authorization is returned, merged by PATCH, validated, and enforced', async () => {
+    const created = await api.post('resource-servers', {
+      identifier: 'https://http-policy.tpm.test/',
+      name: 'HTTP policy API',
+      scopes,
+      subject_type_authorization: { user: { policy: 'require_client_grant' }, client: { policy: 'deny_all' }, anonymous_user: { policy: 'deny_all' } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.subject_type_authorization).toEqual({ user: { policy: 'require_client_grant' }, client: { policy: 'deny_all' } });
+    const defaults = await api.post('resource-servers', { identifier: 'https://http-default-policy.tpm.test/', name: 'Default policy API' });
+    expect(defaults.body.subject_type_authorization).toEqual({ user: { policy: 'allow_all' }, client: { policy: 'require_client_grant' } });
+
+    const firstParty = await server.auth.admin.createClient({ name: 'HTTP FP', appType: 'regular_web', callbacks: ['https://http-fp.example/cb'] });
+    const identifier = 'https://http-policy.tpm.test/';
+    expect(await authorizeError(firstParty, identifier)).toBe('unauthorized_client');
+    expect((await api.post('client-grants', { client_id: firstParty.clientId, audience: identifier, scope: ['read'], subject_type: 'user' })).status).toBe(201);
+    expect(await authorizeError(firstParty, identifier)).toBeNull();
+    // Under require_client_grant the grant caps a first-party client too: the dialog offers read only.
+    const browser = new TestBrowser(server.origin);
+    const flow = await startFlow(server, firstParty, { audience: identifier, scope: 'openid read write' });
+    const consent = expectPage(await signIn(browser, flow.url));
+    expect(textOf(consent.html)).toContain('Read your things');
+    expect(textOf(consent.html)).not.toContain('Change your things');
+
+    const patched = await api.patch(`resource-servers/${created.body.id}`, { subject_type_authorization: { user: { policy: 'deny_all' } } });
+    expect(patched.body.subject_type_authorization).toEqual({ user: { policy: 'deny_all' }, client: { policy: 'deny_all' } });
+    expect(await authorizeError(firstParty, identifier)).toBe('unauthorized_client');
+    const roundTrip = await api.patch(`resource-servers/${created.body.id}`, (await api.get(`resource-servers/${created.body.id}`)).body as object);
+    expect(roundTrip.status).toBe(200);
+
+    for (const bad of [{ user: { policy: 'allow_some' } }, { client: { policy: 'allow_all' } }, { anonymous_user: { policy: 'require_client_grant' } }, { robots: { policy: 'deny_all' } }]) {
+      const res = await api.patch(`resource-servers/${created.body.id}`, { subject_type_authorization: bad });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', errorCode: 'invalid_body' });
+    }
+  });
+
+  test('default permissions for third-party clients: created, read, listed, changed and deleted as client grants with default_for', async () => {
+    const identifier = 'https://http-defaults.tpm.test/';
+    expect((await api.post('resource-servers', { identifier, name: 'HTTP defaults API', scopes, subject_type_authorization: { user: { policy: 'require_client_grant' } } })).status).toBe(201);
+    const created = await api.post('client-grants', { default_for: 'third_party_clients', audience: identifier, scope: ['read'], subject_type: 'user' });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(String), default_for: 'third_party_clients', audience: identifier, scope: ['read'], subject_type: 'user' });
+    expect((await api.get(`client-grants/${created.body.id}`)).body).toEqual(created.body);
+    const listed = (await api.get('client-grants').query({ default_for: 'third_party_clients', audience: identifier })).body as { id: string }[];
+    expect(listed.map((g) => g.id)).toEqual([created.body.id]);
+
+    const strict = await stored(String((await createStrict()).client_id));
+    const permissive = await thirdParty('permissive');
+    const firstParty = await server.auth.admin.createClient({ name: 'HTTP FP defaults', appType: 'regular_web', callbacks: ['https://http-fp-defaults.example/cb'] });
+    expect(await authorizeError(strict, identifier)).toBeNull();
+    expect(await authorizeError(permissive, identifier)).toBeNull();
+    // Default permissions are for third-party clients only.
+    expect(await authorizeError(firstParty, identifier)).toBe('unauthorized_client');
+
+    expect((await api.patch(`client-grants/${created.body.id}`, { ...created.body, scope: ['read', 'write'] })).body.scope).toEqual(['read', 'write']);
+    expect((await api.patch(`client-grants/${created.body.id}`, { default_for: 'everyone' })).status).toBe(400);
+    expect((await api.post('client-grants', { default_for: 'third_party_clients', audience: identifier, scope: [] })).status).toBe(409);
+    expect((await api.post('client-grants', { default_for: 'third_party_clients', client_id: strict.clientId, audience: identifier, scope: [] })).body).toEqual(auth0Error(400, /exactly one of client_id and default_for/));
+    expect((await api.post('client-grants', { audience: identifier, scope: [] })).body).toEqual(auth0Error(400, /exactly one of client_id and default_for/));
+    expect((await api.post('client-grants', { default_for: 'third_party_clients', audience: HTTP_OPEN, scope: [], subject_type: 'client' })).body).toEqual(auth0Error(400, /user flows only/));
+    expect((await api.delete(`client-grants/${created.body.id}`)).status).toBe(204);
+    expect((await api.get(`client-grants/${created.body.id}`)).status).toBe(404);
+    expect(await authorizeError(strict, identifier)).toBe('unauthorized_client');
+  });
+
+  test('redirection_policy set by PATCH decides where a third-party client\'s errors end', async () => {
+    const client = await thirdParty('permissive');
+    const promptNone = async () => {
+      const flow = await startFlow(server, client, { audience: OPEN_API, scope: 'openid read', extra: { prompt: 'none' } });
+      return request(server.issuer).get(flow.url.toString().slice(server.issuer.length));
+    };
+    expect((await promptNone()).status).toBe(302);
+    expect((await api.patch(`clients/${client.clientId}`, { redirection_policy: 'open_redirect_protection' })).status).toBe(200);
+    server.auth.context.registryCache.invalidate();
+    const kept = await promptNone();
+    expect(kept.status).toBe(400);
+    expect(kept.headers.location).toBeUndefined();
+  });
 });

@@ -55,7 +55,7 @@ describe('auth0 ManagementClient (auth0@7) with only domain, clientId and client
     holder = await createClient(world.admin, { name: 'Grant holder', app_type: 'regular_web', callbacks: ['https://holder.example/cb'] });
     const now = Date.now();
     await world.server.auth.context.repos.grants.insert({ id: newId('cgr'), userId: world.userId, clientId: holder.client_id, audience: API, scopes: ['read:posts'], rejectedScopes: [], createdAt: now, updatedAt: now });
-    sdk = await run('management.mjs', { clientId: MANAGEMENT_CLIENT.clientId, clientSecret: MANAGEMENT_CLIENT.clientSecret, userId: world.userId });
+    sdk = await run('management.mjs', { clientId: MANAGEMENT_CLIENT.clientId, clientSecret: MANAGEMENT_CLIENT.clientSecret, userId: world.userId, userEmail: USER.email });
   }, 60_000);
 
   test('gets its own token: client_credentials at https://{domain}/oauth/token for https://{domain}/api/v2/', () => {
@@ -108,6 +108,79 @@ describe('auth0 ManagementClient (auth0@7) with only domain, clientId and client
   test('logs: list, with the SDK’s own token exchange in it', () => {
     const { logs } = value<{ logs: { type: string; client_id?: string }[] }>('logs.list');
     expect(logs).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'seccft', client_id: MANAGEMENT_CLIENT.clientId })]));
+  });
+
+  // Issue 13: every call the issue lists.
+  test('clientGrants.get by id, and checkpoint paging (take, then from = next) through the SDK’s own getNextPage', () => {
+    const created = value<{ id: string; client_id: string; audience: string }>('clientGrants.create');
+    expect(value<object>('clientGrants.get')).toEqual({ id: created.id, client_id: created.client_id, audience: created.audience, scope: ['read:things'], subject_type: 'client' });
+    const { pages } = value<{ pages: string[][] }>('clientGrants.list checkpoints');
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(page.length).toBeLessThanOrEqual(2);
+    const all = pages.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toEqual(expect.arrayContaining([created.id, value<{ id: string }>('clientGrants.create user').id]));
+  });
+
+  test('users: listUsersByEmail (the v4 SDK’s usersByEmail.getByEmail), q with search_engine v3, and a 400 for syntax we do not support', () => {
+    expect(value<{ user_id: string; email: string }[]>('users.listUsersByEmail')).toEqual([expect.objectContaining({ user_id: world.userId, email: USER.email })]);
+    expect(value<{ ids: string[] }>('users.list q').ids).toEqual([value<{ user_id: string }>('users.create').user_id]);
+    expect(value<object>('users.list q unsupported')).toMatchObject({ statusCode: 400, body: { errorCode: 'invalid_query_string' } });
+  });
+
+  test('users: user_metadata and app_metadata created, merged at the top level by update, read with fields', () => {
+    expect(value<object>('users.create metadata')).toMatchObject({ user_metadata: { hobby: 'surfing', address: { city: 'Lyon' } }, app_metadata: { plan: 'full' } });
+    expect(value<object>('users.update metadata')).toMatchObject({ user_metadata: { color: 'blue', address: { zip: '69001' } }, app_metadata: { plan: 'full', roles: ['admin'] } });
+    expect(value<object>('users.get fields')).toEqual({ user_metadata: { color: 'blue', address: { zip: '69001' } }, app_metadata: { plan: 'full', roles: ['admin'] } });
+    const { users } = value<{ users: object[] }>('users.list fields');
+    expect(users.length).toBeGreaterThan(0);
+    for (const user of users) expect(Object.keys(user).sort()).toEqual(['email', 'user_id']);
+  });
+
+  test('logs: search (typed) and q (as a query parameter), and checkpoints from + take', () => {
+    const bySearch = value<{ logs: { client_id: string }[] }>('logs.list search').logs;
+    expect(bySearch.length).toBeGreaterThan(0);
+    expect(bySearch.every((l) => l.client_id === MANAGEMENT_CLIENT.clientId)).toBe(true);
+    const byQ = value<{ logs: { type: string }[] }>('logs.list q').logs;
+    expect(byQ.length).toBeGreaterThan(0);
+    expect(byQ.every((l) => l.type === 'seccft')).toBe(true);
+    const { first, second } = value<{ first: string[]; second: string[] }>('logs.list checkpoints');
+    expect(first).toHaveLength(2);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+  });
+
+  test('clients: fields/include_fields on get and list, GET’s body posted and patched back, rotateSecret', () => {
+    const created = value<{ client_id: string }>('clients.create');
+    expect(value<object>('clients.get fields')).toEqual({ client_id: created.client_id, name: 'Renamed by the auth0 SDK' });
+    const { clients } = value<{ clients: Record<string, unknown>[] }>('clients.list fields');
+    expect(clients.length).toBeGreaterThan(0);
+    for (const c of clients) expect(c).toEqual(expect.not.objectContaining({ callbacks: expect.anything(), client_secret: expect.anything() }));
+    const { got, copy, patched } = value<{ got: Record<string, unknown>; copy: Record<string, unknown>; patched: Record<string, unknown> }>('clients round trip');
+    expect(got).toMatchObject({ oidc_conformant: true, is_dynamically_registered: false });
+    expect(copy).toMatchObject({ name: 'Copied by the auth0 SDK', callbacks: got.callbacks, grant_types: got.grant_types, oidc_conformant: true });
+    expect(copy.client_id).not.toBe(got.client_id);
+    expect(patched).toMatchObject({ client_id: got.client_id, description: 'patched with its own GET' });
+    const { before, after } = value<{ before: string; after: string }>('clients.rotateSecret');
+    expect(after).toEqual(expect.any(String));
+    expect(after).not.toBe(before);
+  });
+
+  test('user blocks: get and delete by user id', () => {
+    expect(value<object>('userBlocks.list')).toEqual({ blocked_for: [] });
+    expect(sdk.run['userBlocks.delete']).toMatchObject({ ok: true });
+  });
+
+  test('third-party model: a strict client with its redirection policy, an API access policy, user and default client grants', () => {
+    const strict = value<Record<string, unknown>>('clients.create strict');
+    expect(strict).toMatchObject({ is_first_party: false, third_party_security_mode: 'strict', redirection_policy: 'open_redirect_protection', grant_types: ['authorization_code', 'refresh_token'] });
+    expect(value<object>('clients.update strict mode')).toMatchObject({ statusCode: 400, body: { errorCode: 'invalid_body', message: expect.stringMatching(/cannot be changed/) } });
+    expect(value<object>('resourceServers.get policy')).toMatchObject({ subject_type_authorization: { user: { policy: 'require_client_grant' }, client: { policy: 'deny_all' } } });
+    const api = value<{ identifier: string }>('resourceServers.create policy');
+    expect(value<object>('clientGrants.create user')).toMatchObject({ client_id: strict.client_id, audience: api.identifier, scope: ['read:things'], subject_type: 'user' });
+    const byDefault = value<Record<string, unknown>>('clientGrants.create default_for');
+    expect(byDefault).toEqual({ id: expect.any(String), default_for: 'third_party_clients', audience: api.identifier, scope: ['read:things'], subject_type: 'user' });
+    expect(value<{ grants: { id: string }[] }>('clientGrants.list default_for').grants.map((g) => g.id)).toEqual([byDefault.id]);
   });
 });
 
@@ -206,5 +279,42 @@ describe('@auth0/auth0-auth-js AuthClient with only domain, clientId and clientS
     expect(decodeJwt(tokens.accessToken)).toMatchObject({ sub: world.userId, iss: world.issuer });
     expect(tokens.claims).toMatchObject({ sub: world.userId, email: USER.email });
     expect(tokens.scope?.split(' ')).toEqual(expect.arrayContaining(['openid', 'read:posts']));
+  });
+});
+
+// Last: revoking takes the key that signed every token issued so far (world.admin's included) out of the JWKS.
+describe('auth0 ManagementClient on the signing keys: list, rotate, revoke, and tokens checked against the JWKS', () => {
+  let sdk: { run: SdkRun; exchanges: Exchange[] };
+  const value = <T>(name: string): T => stepValue<T>(sdk.run, name, sdk.exchanges);
+  type Key = { kid: string; current: boolean; next: boolean; previous: boolean; revoked: boolean };
+  type Check = { kid: string; verified: boolean; code?: string };
+
+  beforeAll(async () => {
+    sdk = await run('signingKeys.mjs', { clientId: MANAGEMENT_CLIENT.clientId, clientSecret: MANAGEMENT_CLIENT.clientSecret, audience: `${world.issuer}api/v2/` });
+  }, 60_000);
+
+  test('rotate: the next key (already in the JWKS) signs from now on, the previous one keeps verifying', () => {
+    const before = value<Key[]>('keys.signing.list before');
+    const current = before.find((k) => k.current);
+    const next = before.find((k) => k.next);
+    expect(current && next).toBeTruthy();
+    expect(value<{ kid: string }>('keys.signing.rotate').kid).toBe(next?.kid);
+    const after = value<Key[]>('keys.signing.list after');
+    expect(after.find((k) => k.current)?.kid).toBe(next?.kid);
+    expect(after.find((k) => k.kid === current?.kid)).toMatchObject({ previous: true, revoked: false });
+    expect(after.filter((k) => k.next)).toHaveLength(1);
+    const checks = value<{ old: Check; new: Check }>('verify after rotation');
+    expect(checks.old).toEqual({ kid: current?.kid, verified: true });
+    expect(checks.new).toEqual({ kid: next?.kid, verified: true });
+  });
+
+  test('revoke: the previous key leaves the JWKS, so what it signed no longer verifies; the new key’s tokens do', () => {
+    const previous = value<Key[]>('keys.signing.list before').find((k) => k.current)?.kid;
+    expect(value<Key>('keys.signing.revoke')).toMatchObject({ kid: previous, revoked: true });
+    expect(value<object>('old token refused')).toEqual({ statusCode: 401 });
+    expect(value<Key>('keys.signing.get revoked')).toMatchObject({ kid: previous, revoked: true, current: false });
+    const checks = value<{ old: Check; new: Check }>('verify after revocation');
+    expect(checks.old).toMatchObject({ kid: previous, verified: false, code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    expect(checks.new).toMatchObject({ verified: true });
   });
 });

@@ -1,7 +1,7 @@
 import { isValidCodeChallenge, s256, verifyPkce } from '../../src/domain/pkce.js';
 import { parseScope, unionScopes, intersectScopes, missingScopes } from '../../src/domain/scopes.js';
 import { clientRuleViolations, defaultAuthMethod, defaultGrantTypes } from '../../src/domain/clients.js';
-import { hashesInProgress, hashPassword, MAX_CONCURRENT_HASHES, verifyPassword } from '../../src/services/passwords.js';
+import { hashesInProgress, hashPassword, hashPasswordScrypt, MAX_CONCURRENT_HASHES, needsRehash, verifyPassword } from '../../src/services/passwords.js';
 
 describe('PKCE S256 (RFC 7636 appendix B)', () => {
   const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -50,9 +50,19 @@ describe('client rules (Auth0 defaults)', () => {
   });
 });
 
-describe('S25: passwords are hashed with scrypt', () => {
-  test('hash and verify', async () => {
-    const hash = await hashPassword('correct horse', 1024);
+describe('S25: passwords are hashed with Argon2id; scrypt hashes of earlier versions still verify', () => {
+  test('Argon2id with OWASP parameters: hash, verify, and no rehash needed', async () => {
+    const hash = await hashPassword('correct horse');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword('correct horse', hash)).toBe(true);
+    expect(await verifyPassword('wrong horse', hash)).toBe(false);
+    expect(needsRehash(hash)).toBe(false);
+    expect(await verifyPassword('x', '$argon2id$v=19$m=19456,t=2,p=1$garbage')).toBe(false);
+  });
+
+  test('scrypt: hash and verify, marked for rehash', async () => {
+    const hash = await hashPasswordScrypt('correct horse', 1024);
+    expect(needsRehash(hash)).toBe(true);
     expect(hash).toMatch(/^scrypt\$1024\$8\$1\$/);
     expect(hash).not.toContain('correct horse');
     expect(await verifyPassword('correct horse', hash)).toBe(true);
@@ -63,7 +73,7 @@ describe('S25: passwords are hashed with scrypt', () => {
   test('a burst of hashes runs a bounded number at a time, and every one completes', async () => {
     let done = false;
     let most = 0;
-    const burst = Promise.all(Array.from({ length: MAX_CONCURRENT_HASHES * 3 }, (_, i) => hashPassword(`password ${i}`, 2 ** 14))).finally(() => {
+    const burst = Promise.all(Array.from({ length: MAX_CONCURRENT_HASHES * 3 }, (_, i) => hashPassword(`password ${i}`))).finally(() => {
       done = true;
     });
     for (let i = 0; i < 100_000 && !done; i++) {

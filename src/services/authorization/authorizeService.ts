@@ -56,7 +56,8 @@ export class AuthorizeService {
       const signedIn = await this.checkLogin(tx, user);
       if (!signedIn) {
         await this.ctx.repos.transactions.insert(tx);
-        return { kind: 'login', transactionId: tx.id };
+        const connection = typeof params.connection === 'string' && params.connection !== '' ? params.connection : undefined;
+        return { kind: 'login', transactionId: tx.id, ...(connection ? { connection } : {}) };
       }
       Object.assign(tx, { state: 'authenticated', userId: signedIn.sub, authTime: signedIn.authTime });
       // A returning user who needs no page: the transaction is only stored if the dialog is shown.
@@ -84,6 +85,18 @@ export class AuthorizeService {
   async signedIn(tx: AuthorizationTransaction, previousSessionId: string, sessionId: string, user: SessionUser): Promise<void> {
     await this.ctx.repos.transactions.moveSession(previousSessionId, sessionId);
     if (!(await this.ctx.repos.transactions.step(tx.id, 'signIn', Date.now(), undefined, { userId: user.sub, authTime: user.authTime }))) throw expiredRequest();
+  }
+
+  /**
+   * A sign-in elsewhere (an upstream identity provider) failed: the client hears the OAuth error, as
+   * after any step once its redirect URI is trusted. The transaction stays as it was, unused.
+   */
+  async signInFailed(tx: AuthorizationTransaction, error: OAuthError): Promise<AuthorizeOutcome> {
+    const client = await this.ctx.repos.clients.findById(tx.request.clientId);
+    if (!client) return { kind: 'error_page', title: 'Unknown application', description: 'The application no longer exists.' };
+    return this.reportingTo(tx.request, client, async () => {
+      throw error;
+    });
   }
 
   // ── the steps ──────────────────────────────────────────────────────────────────────────────────

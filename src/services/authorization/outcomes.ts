@@ -13,7 +13,7 @@ export interface AuthorizationResponse {
 export type AuthorizeOutcome =
   | { kind: 'error_page'; title: string; description: string }
   | { kind: 'respond'; response: AuthorizationResponse }
-  | { kind: 'login'; transactionId: string }
+  | { kind: 'login'; transactionId: string; /** Auth0's `connection=`: sign in there rather than on our login page. */ connection?: string }
   | { kind: 'consent'; transactionId: string };
 
 /** A transaction that is unknown, another session's, used, expired, or not at the step asked for. */

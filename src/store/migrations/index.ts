@@ -15,6 +15,11 @@ import * as sweepIndexes from './20261123110000_sweep_indexes.js';
 import * as clientIdUrls from './20261123120000_client_id_urls.js';
 import * as managementGaps from './20261123130000_management_gaps.js';
 import * as thirdPartyModel from './20261123140000_third_party_model.js';
+import * as userRoles from './20261123160000_user_roles.js';
+import * as accountTokens from './20261123170000_account_tokens.js';
+import * as connectionOptions from './20261123180000_connection_options.js';
+import * as scopeTranslations from './20261123190000_scope_translations.js';
+import * as serverInstances from './20261123200000_server_instances.js';
 
 interface Migration {
   up: (knex: Knex) => Promise<void>;
@@ -34,6 +39,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261123120000_client_id_urls': clientIdUrls,
   '20261123130000_management_gaps': managementGaps,
   '20261123140000_third_party_model': thirdPartyModel,
+  '20261123160000_user_roles': userRoles,
+  '20261123170000_account_tokens': accountTokens,
+  '20261123180000_connection_options': connectionOptions,
+  '20261123190000_scope_translations': scopeTranslations,
+  '20261123200000_server_instances': serverInstances,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,10 +1,10 @@
 // auth0's ManagementClient (v7 API) exactly as its README configures it: domain, clientId and clientSecret.
 // It fetches its own token (client_credentials for https://{domain}/api/v2/) before the first call.
-// Inputs (SDK_INPUT): domain, clientId, clientSecret, userId (a user who holds a grant).
+// Inputs (SDK_INPUT): domain, clientId, clientSecret, userId (a user who holds a grant), userEmail (hers).
 import { ManagementClient } from 'auth0';
 import { done, input, need, step } from './steps.mjs';
 
-const { domain, clientId, clientSecret, userId } = input();
+const { domain, clientId, clientSecret, userId, userEmail } = input();
 const management = new ManagementClient({ domain, clientId, clientSecret });
 const suffix = Date.now().toString(36);
 const ids = (page, key) => page.data.map((item) => item[key]);
@@ -53,6 +53,109 @@ await step('users.list', async () => ({ ids: ids(await management.users.list(), 
 
 await step('userGrants.list', async () => ({ grants: (await management.userGrants.list({ user_id: userId })).data }));
 await step('logs.list', async () => ({ logs: (await management.logs.list()).data.slice(0, 20) }));
+
+// ---- Issue 13: the calls the SDK could not make before, each as the SDK's typed method takes it. ----
+/** A call expected to be refused: the SDK's ManagementError, as its caller sees it. */
+const refusal = (promise) =>
+  promise.then(
+    (value) => ({ statusCode: 200, value }),
+    (error) => ({ statusCode: error.statusCode ?? null, body: error.body ?? null }),
+  );
+
+await step('clientGrants.get', () => management.clientGrants.get(need(clientGrant, 'clientGrants.create').id));
+await step('users.listUsersByEmail', () => management.users.listUsersByEmail({ email: userEmail.toUpperCase() }));
+await step('users.list q', async () => ({ ids: ids(await management.users.list({ q: `email:"${email}"`, search_engine: 'v3' }), 'user_id') }));
+await step('users.list q unsupported', () => refusal(management.users.list({ q: 'given_name:SDK', search_engine: 'v3' })));
+await step('users.list fields', async () => ({ users: (await management.users.list({ fields: 'user_id,email', include_fields: true })).data }));
+
+const metaUser = await step('users.create metadata', () =>
+  management.users.create({
+    connection: 'Username-Password-Authentication',
+    email: `sdk-meta-${suffix}@example.com`,
+    password: 'a long enough password 42',
+    user_metadata: { hobby: 'surfing', address: { city: 'Lyon' } },
+    app_metadata: { plan: 'full' },
+  }),
+);
+await step('users.update metadata', () =>
+  management.users.update(need(metaUser, 'users.create metadata').user_id, { user_metadata: { color: 'blue', hobby: null, address: { zip: '69001' } }, app_metadata: { roles: ['admin'] } }),
+);
+await step('users.get fields', () => management.users.get(need(metaUser, 'users.create metadata').user_id, { fields: 'user_metadata,app_metadata', include_fields: true }));
+
+await step('logs.list search', async () => ({ logs: (await management.logs.list({ search: `client_id:"${clientId}"` })).data.slice(0, 5) }));
+// ListLogsRequestParameters types `search` only: Auth0's documented `q`, `from` and `take` go as the SDK's extra queryParams.
+await step('logs.list q', async () => ({ logs: (await management.logs.list({}, { queryParams: { q: 'type:"seccft"' } })).data.slice(0, 5) }));
+await step('logs.list checkpoints', async () => {
+  // Auth0 answers a checkpoint request with a bare array (which the SDK's Page keeps as `response`).
+  const first = (await management.logs.list({}, { queryParams: { from: '', take: 2 } })).response;
+  const last = first[first.length - 1];
+  const second = last ? (await management.logs.list({}, { queryParams: { from: last.log_id, take: 2 } })).response : [];
+  return { first: first.map((l) => l.log_id), second: second.map((l) => l.log_id) };
+});
+
+await step('clients.get fields', () => management.clients.get(need(client, 'clients.create').client_id, { fields: 'client_id,name', include_fields: true }));
+await step('clients.list fields', async () => ({ clients: (await management.clients.list({ fields: 'callbacks,client_secret', include_fields: false })).data }));
+await step('clients round trip', async () => {
+  // What GET returns is sent back whole: POST it as a new client, PATCH it onto the old one.
+  const got = await management.clients.get(need(client, 'clients.create').client_id);
+  const copy = await management.clients.create({ ...got, name: 'Copied by the auth0 SDK' });
+  const patched = await management.clients.update(got.client_id, { ...got, description: 'patched with its own GET' });
+  await management.clients.delete(copy.client_id);
+  return { got, copy, patched };
+});
+await step('clients.rotateSecret', async () => {
+  const before = await management.clients.get(need(client, 'clients.create').client_id);
+  const rotated = await management.clients.rotateSecret(client.client_id);
+  return { before: before.client_secret, after: rotated.client_secret };
+});
+
+await step('userBlocks.list', () => management.userBlocks.list(userId));
+await step('userBlocks.delete', async () => ({ deleted: (await management.userBlocks.delete(userId)) ?? null }));
+
+// Auth0's 2026 model for third-party applications, with the SDK's typed fields.
+const strictClient = await step('clients.create strict', () =>
+  management.clients.create({
+    name: 'Strict partner via the SDK',
+    app_type: 'regular_web',
+    is_first_party: false,
+    third_party_security_mode: 'strict',
+    redirection_policy: 'open_redirect_protection',
+    callbacks: ['https://partner.example/cb'],
+  }),
+);
+await step('clients.update strict mode', () => refusal(management.clients.update(need(strictClient, 'clients.create strict').client_id, { third_party_security_mode: 'permissive' })));
+const policyApi = await step('resourceServers.create policy', () =>
+  management.resourceServers.create({
+    identifier: `https://sdk-policy-${suffix}.example/`,
+    name: 'Gated API made by the auth0 SDK',
+    scopes: [{ value: 'read:things', description: 'Read things' }],
+    subject_type_authorization: { user: { policy: 'require_client_grant' }, client: { policy: 'deny_all' } },
+  }),
+);
+await step('resourceServers.get policy', () => management.resourceServers.get(need(policyApi, 'resourceServers.create policy').id));
+await step('clientGrants.create user', () =>
+  management.clientGrants.create({
+    client_id: need(strictClient, 'clients.create strict').client_id,
+    audience: need(policyApi, 'resourceServers.create policy').identifier,
+    scope: ['read:things'],
+    subject_type: 'user',
+  }),
+);
+await step('clientGrants.create default_for', () =>
+  management.clientGrants.create({ default_for: 'third_party_clients', audience: need(policyApi, 'resourceServers.create policy').identifier, scope: ['read:things'], subject_type: 'user' }),
+);
+await step('clientGrants.list default_for', async () => ({ grants: (await management.clientGrants.list({ default_for: 'third_party_clients' })).data }));
+
+await step('clientGrants.list checkpoints', async () => {
+  // Three per-client grants by now (the SDK's own, this one's, the strict partner's). take=2, then the SDK's own next page: `from` = the previous answer's `next`.
+  let page = await management.clientGrants.list({ take: 2 });
+  const pages = [page.data.map((g) => g.id)];
+  while (page.hasNextPage() && pages.length < 50) {
+    page = await page.getNextPage();
+    pages.push(page.data.map((g) => g.id));
+  }
+  return { pages };
+});
 
 await step('clients.delete', async () => {
   await management.clients.delete(need(client, 'clients.create').client_id);
