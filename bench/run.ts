@@ -259,7 +259,7 @@ function serverTimes(result: LoadResult): string {
  */
 function perCoreLine(r: ReportInput): string {
   const perCore = (x: LoadResult | null | undefined) => (x?.serverCpuMsPerFlow ? (1000 / x.serverCpuMsPerFlow).toFixed(0) : 'not run');
-  return `- Per core (1000 ÷ server CPU ms per flow), against Keycloak's sizing guide per vCPU: password sign-in + code exchange **${perCore(r.login)}/s** (Keycloak 15), client credentials **${perCore(r.results.ours.C)}/s** (120), refresh **${perCore(r.results.ours.D)}/s** (120)${r.login ? `; the sign-in flow's server CPU is ${r.login.serverCpuMsPerFlow?.toFixed(1)} ms, mostly the scrypt hash (cost 2^15)` : ''}.`;
+  return `- Per core (1000 ÷ server CPU ms per flow), against Keycloak's sizing guide per vCPU: password sign-in + code exchange **${perCore(r.login)}/s** (Keycloak 15), client credentials **${perCore(r.results.ours.C)}/s** (120), refresh **${perCore(r.results.ours.D)}/s** (120)${r.login ? `; the sign-in flow's server CPU is ${r.login.serverCpuMsPerFlow?.toFixed(1)} ms, mostly the password hash` : ''}.`;
 }
 
 function renderReport(r: ReportInput): string {
@@ -309,7 +309,7 @@ ${rows.join('\n')}
 - *Bound on this machine*: ${cores} cores ÷ (the load generator's measured CPU per flow + the flow's signatures at one busy core's rate).
   No server, however cheap its own work, can exceed it here; a target above it cannot be met on this machine, only on one where the load generator has cores of its own.
 - Resident memory after the scenarios (the two servers ran side by side, each scenario on one then the other): ours **${r.rss.ours?.now ?? '?'} MB** (peak ${r.rss.ours?.peak ?? '?'} MB), oidc-provider **${r.rss['oidc-provider']?.now ?? '?'} MB** (peak ${r.rss['oidc-provider']?.peak ?? '?'} MB); target < 250 MB.
-  Our peak includes the virtual users' sign-ins at set-up: each scrypt hash (cost 2^15) holds 32 MiB while it runs, at most one per core but one at a time; oidc-provider's bench set-up checks no password hash.
+  Our peak includes the virtual users' sign-ins at set-up: each password hash holds its memory cost while it runs, at most one per core but one at a time; oidc-provider's bench set-up checks no password hash.
 - Scenario A with 1 → 2 server processes on one SQLite file: ${fmt(r.results.ours.A)} → ${fmt(r.sqliteTwo)}${r.sqliteTwo ? ` (the second process ${r.sqliteWarned ? 'logged' : 'did not log'} the several-processes warning)` : ''}.
 - Scenario A on PostgreSQL by server processes, the load generator pinned to core ${LOAD_CORE} with taskset (the servers and PostgreSQL share the other cores with it): ${PG_PROCESSES.map((n) => `${n} → ${fmt(r.pgProcesses.get(n))}${r.pgProcesses.get(n) ? `, load generator ${r.pgProcesses.get(n)?.clientCpuMsPerFlow.toFixed(2)} ms CPU/flow` : ''}`).join('; ')}.
 ${perCoreLine(r)}

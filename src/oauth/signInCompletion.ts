@@ -4,7 +4,8 @@ import type { SessionUser } from '../domain/claims.js';
 import { redirect } from '../http/responses.js';
 import { regenerateSession, saveSession } from '../http/session.js';
 import type { AuthorizeService } from '../services/authorization/authorizeService.js';
-import type { AuthorizationTransaction } from '../store/transactionsRepository.js';
+
+type AuthorizationTransaction = Parameters<AuthorizeService['signedIn']>[0];
 
 export async function continueAfterSignIn(req: Request, res: Response, authorize: AuthorizeService, tx: AuthorizationTransaction, user: SessionUser, status: 302 | 303): Promise<void> {
   // A new session id at login: a session fixed by an attacker before login is worth nothing after.

@@ -53,7 +53,7 @@ export function upstreamRouter(ctx: AuthContext, authorize: AuthorizeService, up
     const { tx } = await authorize.loginPage(req.query.tx, req.sessionID);
     const { connection } = req.query;
     // `connection=` may name the database connection: its login page is ours.
-    if (!(await upstream.isUpstreamConnection(connection)) && typeof connection === 'string' && (await ctx.repos.connections.findByName(connection))) {
+    if ((await upstream.strategyOf(connection)) === 'auth0') {
       return redirect(res, 302, `${req.baseUrl}/u/login?tx=${encodeURIComponent(tx.id)}`);
     }
     const started = await upstream.begin(tx.id, tx.request.clientId, connection, callbackUrl(req).href, tx.request.loginHint ?? null);

@@ -6,7 +6,7 @@
 import * as oidc from 'openid-client';
 import type { AuthContext } from '../../context.js';
 import type { SessionUser } from '../../domain/claims.js';
-import { connectionLabel, isOidcConnection, upstreamSubject, upstreamUserId, withOpenidScope, type OidcConnection } from '../../domain/connections.js';
+import { connectionLabel, isOidcConnection, upstreamSubject, upstreamUserId, withOpenidScope, type Connection, type OidcConnection } from '../../domain/connections.js';
 import type { OAuthErrorCode } from '../../domain/errors.js';
 import type { RequestInfo } from '../../domain/logEvents.js';
 import { mapUpstreamClaims, type UpstreamProfile } from '../../domain/upstreamProfile.js';
@@ -52,11 +52,10 @@ export class UpstreamLoginService {
     return connections.map((c) => ({ connection: c.name, label: connectionLabel(c) }));
   }
 
-  /** Whether `name` is an OIDC connection (enabled or not): `connection=` then skips our login page. */
-  async isUpstreamConnection(name: unknown): Promise<boolean> {
-    if (typeof name !== 'string' || name === '' || name.length > MAX_CONNECTION_NAME) return false;
-    const connection = await this.ctx.repos.connections.findByName(name);
-    return connection !== null && isOidcConnection(connection);
+  /** The strategy of the connection `connection=` names, or null: a database connection's login page is ours. */
+  async strategyOf(name: unknown): Promise<Connection['strategy'] | null> {
+    if (typeof name !== 'string' || name === '' || name.length > MAX_CONNECTION_NAME) return null;
+    return (await this.ctx.repos.connections.findByName(name))?.strategy ?? null;
   }
 
   private async enabledConnection(clientId: string, name: unknown): Promise<OidcConnection | null> {
