@@ -52,14 +52,9 @@ function formatVar(value: TextVar, locale: Locale): string {
   return formatDuration(value.seconds, locale);
 }
 
-const WHOLE_UNITS: readonly [number, string][] = [
-  [86400, 'day'],
-  [3600, 'hour'],
-];
-
-/** "1 day", "2 Stunden", "5 minutes": whole days or hours when it is some, else minutes (rounded up), else seconds. */
+/** "24 hours", "2 Stunden", "5 minutes": whole hours when it is some, else minutes (rounded up), else seconds. */
 export function formatDuration(seconds: number, locale: Locale): string {
-  const whole = WHOLE_UNITS.find(([size]) => seconds >= size && seconds % size === 0);
-  const [amount, unit] = whole ? [seconds / whole[0], whole[1]] : seconds >= 60 ? [Math.ceil(seconds / 60), 'minute'] : [Math.max(0, Math.ceil(seconds)), 'second'];
+  const [amount, unit] =
+    seconds >= 3600 && seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds >= 60 ? [Math.ceil(seconds / 60), 'minute'] : [Math.max(0, Math.ceil(seconds)), 'second'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(amount);
 }

@@ -145,5 +145,5 @@ test('the authorized-applications page writes its dates for the locale', async (
   const today = new Intl.DateTimeFormat('fr', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date());
   expect(textOf(apps.html)).toContain(`Calendar · autorisé le ${today}`);
   expect(textOf(apps.html)).toContain('Lire votre agenda');
-  expect(textOf(apps.html)).toContain('dans 1 jour au plus');
+  expect(textOf(apps.html)).toContain('dans 24 heures au plus');
 });

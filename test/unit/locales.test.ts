@@ -74,7 +74,7 @@ describe('translators', () => {
     expect(formatDuration(7200, 'es')).toBe('2 horas');
     expect(formatDuration(90, 'fr')).toBe('2 minutes');
     expect(formatDuration(300, 'de')).toBe('5 Minuten');
-    expect(formatDuration(86400, 'fr').replace(/\s/g, ' ')).toBe('1 jour');
+    expect(formatDuration(86400, 'fr').replace(/\s/g, ' ')).toBe('24 heures');
     expect(formatDuration(30, 'es')).toBe('30 segundos');
   });
 });
