@@ -4,13 +4,12 @@
  * sign-up → verify the email → sign in → consent, and forgot password → mail → reset → sign in.
  * Screenshots go to test/artifacts/ (accounts-*.png).
  */
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startCallbackApp, type CallbackApp } from '../helpers/chromium.js';
-import { makeClient, seedWorld, startFlow } from '../helpers/fixtures.js';
+import { startBrowserWorld, type BrowserWorld, type CallbackApp } from '../helpers/chromium.js';
+import { makeClient, startFlow } from '../helpers/fixtures.js';
 import { linkIn, SmtpInbox, type ReceivedMail } from '../helpers/smtpInbox.js';
-import { startTestServer, type TestServer } from '../helpers/testServer.js';
+import type { TestServer } from '../helpers/testServer.js';
 import type { Client } from '../../src/index.js';
 
 const ARTIFACTS = 'test/artifacts';
@@ -22,21 +21,18 @@ let browser: Browser;
 let app: CallbackApp;
 let client: Client;
 
+let world: BrowserWorld;
+
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   inbox = new SmtpInbox();
   await inbox.start();
-  server = await startTestServer({ companyName: 'Contoso', mail: { smtpUrl: inbox.url } });
-  await seedWorld(server);
-  app = await startCallbackApp();
+  world = await startBrowserWorld({ mail: { smtpUrl: inbox.url } });
+  ({ server, app, browser } = world);
   client = await makeClient(server, { name: 'Fabrikam', isFirstParty: false, callbacks: [`${app.origin}/cb`] });
-  browser = await launchChromium();
 }, 60000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await server?.close();
+  await world?.close();
   await inbox?.stop();
 });
 

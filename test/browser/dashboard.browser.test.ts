@@ -6,7 +6,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { ADMIN, PLAIN_USER, startDashboardServer, type DashboardServer } from '../integration/dashboardServer.js';
 
 const ARTIFACTS = 'test/artifacts';
@@ -19,10 +20,7 @@ let admin: { context: BrowserContext; page: Page };
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startDashboardServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   admin = await signIn(ADMIN);
   // The confirmation dialogs (rotate, block, revoke) are accepted, as a person would.
   admin.page.on('dialog', (dialog) => void dialog.accept());

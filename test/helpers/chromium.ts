@@ -5,10 +5,12 @@ import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { seedWorld } from './fixtures.js';
 import { startTestServer, type TestServer } from './testServer.js';
+import type { AuthServerOptions } from '../../src/index.js';
 
+/** Debian's Chromium (CHROMIUM_PATH elsewhere), for every browser suite: test/browser, test/interop. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
@@ -46,9 +48,9 @@ export interface BrowserWorld {
 }
 
 /** The usual suite: the server with Contoso's API and Alice, the client app, and Chromium; screenshots go to test/artifacts/. */
-export async function startBrowserWorld(): Promise<BrowserWorld> {
+export async function startBrowserWorld(options: Partial<AuthServerOptions> = {}): Promise<BrowserWorld> {
   mkdirSync('test/artifacts', { recursive: true });
-  const server = await startTestServer({ companyName: 'Contoso' });
+  const server = await startTestServer({ companyName: 'Contoso', ...options });
   await seedWorld(server);
   const app = await startCallbackApp();
   const browser = await launchChromium();
