@@ -51,7 +51,7 @@ export function accountRouter(ctx: AuthContext, account: AccountService, login: 
     if (!verifyCsrfToken(secret, req.sessionID, ACCOUNT_PURPOSE, body.csrf) || typeof body.grant_id !== 'string') {
       return render(res, 'error', { title: 'This form has expired', description: 'Nothing was revoked. Reload the page and try again.' }, 403);
     }
-    await account.revoke(user.sub, body.grant_id);
+    await account.revoke(user.sub, body.grant_id, requestInfo(req));
     redirect(res, 303, `${req.baseUrl}/u/account/apps?revoked=1`);
   });
 

@@ -7,6 +7,13 @@ import { APP_TYPE_INFO, DASHBOARD_TEXTS, type DashboardTextKey } from './texts.j
 
 const NOTICES = new Set<string>(['saved', 'created', 'deleted', 'rotated', 'blocked', 'unblocked', 'revoked', 'adminGranted', 'adminRevoked', 'passwordSet', 'resetSent']);
 
+/** A log event's badge: failures and blocks stand out, consent refused or taken back is neutral. */
+export function logTone(type: unknown): 'good' | 'bad' | 'neutral' {
+  const code = String(type);
+  if (code.startsWith('f') || code === 'limit_wc') return 'bad';
+  return code === 'consent_declined' || code === 'grant_revoked' ? 'neutral' : 'good';
+}
+
 export class DashboardPage {
   private readonly renderer: PageRenderer;
   private readonly secret: string;
@@ -43,6 +50,7 @@ export class DashboardPage {
         admin: req.session.dashboard?.admin ?? null,
         csrf: this.csrf(req),
         notice,
+        logTone,
         error: null,
         ...data,
       },

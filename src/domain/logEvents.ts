@@ -26,6 +26,11 @@ export const LOG_TYPES = {
   fv: 'Failed Verification Email',
   svr: 'Success Verification Email Request',
   fvr: 'Failed Verification Email Request',
+  // Our extension: Auth0 has no consent events, and an audit of third-party access needs them. The
+  // codes are words, so they can never clash with one Auth0 adds (its codes are short abbreviations).
+  consent_given: 'Consent Given',
+  consent_declined: 'Consent Declined',
+  grant_revoked: 'Grant Revoked',
 } as const;
 
 export type LogType = keyof typeof LOG_TYPES;

@@ -67,7 +67,7 @@ export function consentRouter(ctx: AuthContext, consent: ConsentService, render:
   router.post('/u/consent', form, async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { page, user } = await load(req, res, body.tx, body.csrf ?? '');
-    if (body.action === 'decline') return sendAuthorizationResponse(res, render, await consent.decline(page), true);
+    if (body.action === 'decline') return sendAuthorizationResponse(res, render, await consent.decline(page, user, requestInfo(req)), true);
     if (body.action !== 'accept') throw new UntrustedRequestError('Bad request', 'Choose Accept or Decline.');
     const accepted = acceptedScopes(page, body.scopes_offered === '1' ? (body.scope ?? []) : null);
     await sendAuthorizationResponse(res, render, await consent.accept(page, user, accepted, requestInfo(req)), true);

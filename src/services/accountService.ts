@@ -2,6 +2,8 @@
 import type { AuthContext } from '../context.js';
 import { describeScope, YOUR_ACCOUNT, type ScopeText } from '../domain/scopeCatalog.js';
 import { userinfoAudience } from '../domain/claims.js';
+import type { RequestInfo } from '../domain/logEvents.js';
+import { recordGrantRevoked } from './consentEvents.js';
 import { USERINFO_TOKEN_LIFETIME } from './userTokens.js';
 
 export interface AuthorizedApp {
@@ -47,9 +49,12 @@ export class AccountService {
    * Deletes the user's own grant; its refresh tokens go with it (foreign key), and the next
    * authorization asks again. Another user's grant id changes nothing.
    */
-  async revoke(userId: string, grantId: string): Promise<boolean> {
+  async revoke(userId: string, grantId: string, request?: RequestInfo): Promise<boolean> {
     const grant = await this.ctx.repos.grants.findById(grantId);
     if (!grant || grant.userId !== userId) return false;
-    return this.ctx.repos.grants.delete(grantId);
+    // Two tabs revoking at once: only the one that deleted it logs the revocation.
+    if (!(await this.ctx.repos.grants.delete(grantId))) return false;
+    await recordGrantRevoked(this.ctx, grant, { via: 'account' }, request);
+    return true;
   }
 }

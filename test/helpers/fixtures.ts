@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import type { Client } from '../../src/index.js';
 import { clientCredentialsToken, managementApi } from './management.js';
 import { isStop, TestBrowser, type Page, type Visit } from './browser.js';
-import type { TestServer } from './testServer.js';
+import { startTestServer, type TestServer } from './testServer.js';
 
 export const API = 'https://api.contoso.test/';
 export const USER = { email: 'alice@example.com', password: 'correct horse battery', name: 'Alice Example' };
@@ -51,6 +51,27 @@ export async function managementFor(server: TestServer): Promise<ReturnType<type
     managementApis.set(server, api);
   }
   return api;
+}
+
+export interface SeededSuite {
+  server: TestServer;
+  /** Alice's user_id. */
+  userId: string;
+  api: ReturnType<typeof managementApi>;
+}
+
+/** For a test file: a server with seedWorld's API and user and the Management API, up before its tests and closed after. */
+export function seededSuite(): SeededSuite {
+  const suite: Partial<SeededSuite> = {};
+  beforeAll(async () => {
+    const server = await startTestServer();
+    suite.server = server;
+    suite.userId = (await seedWorld(server)).userId;
+    suite.api = await managementFor(server);
+  });
+  afterAll(async () => suite.server?.close());
+  // Read only inside tests, which run after beforeAll has filled it.
+  return suite as SeededSuite;
 }
 
 interface ResourceServerJson {

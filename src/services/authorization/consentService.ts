@@ -12,6 +12,7 @@ import type { ResourceServer } from '../../domain/resourceServers.js';
 import { intersectScopes, missingScopes, unionScopes } from '../../domain/scopes.js';
 import type { UserGrant } from '../../store/grantsRepository.js';
 import type { AuthorizationTransaction } from '../../store/transactionsRepository.js';
+import { recordConsentAnswer } from '../consentEvents.js';
 import { newId } from '../ids.js';
 import { isActiveSubject } from './activeUsers.js';
 import { Issuance, type Consent } from './issuance.js';
@@ -108,16 +109,19 @@ export class ConsentService {
     });
     const response = await this.issuance.frontChannelTokens(codeResponse, tx, user, client, consent, tokenScopes);
     // After the database transaction: the log is written on its own connection.
+    await recordConsentAnswer(this.ctx, 'consent_given', { user, client, audience, asked, accepted, grantId: consent.grantId }, request);
     await this.issuance.recordSuccessfulLogin(tx, user, client, consent, request);
     return response;
   }
 
   /**
-   * Decline: access_denied at the client, and nothing recorded (checklist S13). A third-party client
-   * with open_redirect_protection is not sent back: the page says it was declined.
+   * Decline: access_denied at the client, and no grant recorded (checklist S13), only the audit event.
+   * A third-party client with open_redirect_protection is not sent back: the page says it was declined.
    */
-  async decline(page: ConsentPage): Promise<AuthorizationResponse> {
+  async decline(page: ConsentPage, user: SessionUser, request?: RequestInfo): Promise<AuthorizationResponse> {
     if (!(await this.ctx.repos.transactions.step(page.tx.id, 'issue', Date.now()))) throw expiredRequest('The request was already answered.');
+    const answer = { user, client: page.client, audience: this.issuance.audienceOf(page.tx), asked: page.scopesToAsk, accepted: [], grantId: null };
+    await recordConsentAnswer(this.ctx, 'consent_declined', answer, request);
     if (!redirectsErrors(page.client)) throw new UntrustedRequestError('Access declined', `Nothing was shared with ${page.client.name}. You can close this page.`);
     return this.issuance.errorResponse(page.tx.request, new OAuthError('access_denied', 'The user denied access to the application.'));
   }
