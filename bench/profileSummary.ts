@@ -2,6 +2,9 @@
  * Where a server's time went: `npx tsx bench/profileSummary.ts <file.cpuprofile> [rows]` sums the V8
  * profile's self time by function and by package/file (samples × their interval), idle excluded.
  * Profiles come from `BENCH_PROFILE=<folder> BENCH_PARTS=compare BENCH_SCENARIOS=A npm run bench`.
+ * It also sums self time by kind of work (signing, SQL, HTTP and sockets, routing, …), the same
+ * categories for both servers, so that what each one spends on the floor every flow pays (the
+ * signatures, the sockets) can be set beside what is its own.
  */
 import { readFileSync } from 'node:fs';
 
@@ -32,6 +35,23 @@ function place(url: string): string {
   return own?.[1] ?? (url || '(native)');
 }
 
+/** Kinds of work, first match wins; tested against "function url". */
+const KINDS: [string, RegExp][] = [
+  ['signing (RS256)', /node:internal\/crypto\/(sig|util|rsa|keys)|tokenSigner|\bjose\b/],
+  ['socket writes and reads', /^(writev|writeLatin1String|writeUtf8String|writeBuffer|onStreamRead) /],
+  ['garbage collection', /^\(garbage collector\)/],
+  ['SQL (driver, Knex, repositories)', /better-sqlite3|knex|tarn|\bpg\b|pg-protocol|store\/|sqlprof/],
+  ['HTTP parsing and responses', /node:_http|node:net|node:internal\/streams|node:stream|node:events|on-finished|on-headers|raw-body|type-is|content-type|http-errors|statuses/],
+  ['routing, body parsing, framework', /router|express|koa|path-to-regexp|parseurl|\bqs\b|querystring|body-parser|co-body|delegates|cookies|keygrip|proxy-addr|forwarded/],
+  ['sessions and cookies', /express-session|cookie-signature|\bcookie\b|uid-safe/],
+  ['security headers', /helmet/],
+  ['logging and metrics', /pino|sonic-boom|redact|prom-client|requestObserver|securityEvents|metrics/],
+  ['hashing, HMAC, random', /node:internal\/crypto/],
+  ['module loading (start-up)', /node:internal\/modules|node:internal\/bootstrap|^(internalModuleStat|openFileHandle|readFileUtf8) /],
+  ['the server\'s own code', /dist\/src|oidc-provider/],
+];
+const byKind = new Map<string, number>();
+
 const byFunction = new Map<string, number>();
 const byPlace = new Map<string, number>();
 let total = 0;
@@ -45,6 +65,8 @@ for (const [id, us] of selfUs) {
   const fn = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   byPlace.set(where, (byPlace.get(where) ?? 0) + us);
+  const kind = KINDS.find(([, pattern]) => pattern.test(`${functionName} ${url}`))?.[0] ?? 'other (native, microtasks, timers)';
+  byKind.set(kind, (byKind.get(kind) ?? 0) + us);
 }
 
 function print(title: string, map: Map<string, number>): void {
@@ -54,5 +76,6 @@ function print(title: string, map: Map<string, number>): void {
   }
 }
 
+print('By kind of work', byKind);
 print('By package or file', byPlace);
 print('By function', byFunction);

@@ -97,7 +97,7 @@ export interface AuthServer {
 
 export async function createAuthServer(options: AuthServerOptions): Promise<AuthServer> {
   const resolved = resolveOptions(options);
-  const logger = createLogger(resolved);
+  const { logger, close: closeLogger } = createLogger(resolved);
   const db = openDatabase({ log: knexLog(logger), ...resolved.database });
   try {
     if (resolved.migrate) await migrateToLatest(db);
@@ -129,6 +129,7 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
       await ctx.audit.flush();
       await ops.close();
       await db.destroy();
+      closeLogger();
     };
     const sweep = (now?: number) => sweeper.sweep(now);
     const render = createRenderer(resolved.viewsDirectory, resolved.branding, resolved.texts, resolved.defaultLocale);
@@ -146,6 +147,7 @@ export async function createAuthServer(options: AuthServerOptions): Promise<Auth
     };
   } catch (err) {
     await db.destroy();
+    closeLogger();
     throw describeDatabaseError(err, resolved.database) ?? err;
   }
 }

@@ -1,7 +1,7 @@
 /** Headers for the login, consent and error pages (checklist S8, S11) and for token responses. */
-import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { randomString } from '../services/ids.js';
 
 /** Responses that carry secrets or one-time values must never be cached (RFC 6749 §5.1). */
 export function noStore(_req: Request, res: Response, next: NextFunction): void {
@@ -16,7 +16,7 @@ export function noStore(_req: Request, res: Response, next: NextFunction): void 
  */
 export function pageSecurity(): RequestHandler[] {
   const nonce: RequestHandler = (_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64');
+    res.locals.cspNonce = randomString(16, 'base64');
     res.locals.formActionOrigins = [];
     res.locals.frameAncestors = null;
     next();

@@ -7,11 +7,11 @@
  * a write fail, and a batch the database refuses is written again event by event, so one bad event
  * never takes others with it. Secrets never go in.
  */
-import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { connectionOfSubject } from '../domain/connections.js';
 import { LOG_TYPES, type LogEvent, type LogType, type RequestInfo } from '../domain/logEvents.js';
 import { boundLogEvent } from '../domain/logEventBounds.js';
+import { randomString } from './ids.js';
 import type { LogFilter, LogsRepository } from '../store/logsRepository.js';
 
 export type { LogFilter } from '../store/logsRepository.js';
@@ -23,7 +23,7 @@ const MAX_BUFFERED = 200;
 
 /** Ids sort by time (for checkpoint paging): 15 digits of milliseconds, then randomness. */
 export function newLogId(now = Date.now()): string {
-  return `${String(now).padStart(15, '0')}${randomBytes(6).toString('hex')}`;
+  return `${String(now).padStart(15, '0')}${randomString(6, 'hex')}`;
 }
 
 export function requestInfo(req: Request): RequestInfo {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import type { FieldSpec } from '../domain/fieldMapping.js';
 import pg from 'pg';
 import { migrationSource } from './migrations/index.js';
 import { SqliteInstances, sqliteInstancesWarning } from './sqliteInstances.js';
@@ -105,6 +106,22 @@ export class PreparedStatements {
     });
   }
 
+  /** SQLite only: runs the write once per row, all in one transaction (all rows or none). */
+  runEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<void> {
+    if (this.postgres) throw new Error('runEach is for SQLite: on PostgreSQL one multi-row statement costs less than a round trip per row');
+    return this.withConnection(async (conn) => {
+      const driver = conn as SqliteDriver;
+      const statement = driver.prepare(sql);
+      driver.transaction(() => {
+        for (const row of rows) statement.run(...row);
+      })();
+    });
+  }
+
+  get onPostgres(): boolean {
+    return this.postgres;
+  }
+
   private pgStatement(sql: string): { name: string; text: string } {
     let statement = PG_STATEMENTS.get(sql);
     if (!statement) {
@@ -128,8 +145,24 @@ export class PreparedStatements {
 
 const PG_STATEMENTS = new Map<string, { name: string; text: string }>();
 
+/** An INSERT for PreparedStatements over a field table's columns, in the table's order. */
+export function insertOfColumns(table: string, fields: Record<string, FieldSpec>): string {
+  const columns = Object.values(fields).map((field) => field.column);
+  return `insert into "${table}" (${columns.map((column) => `"${column}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+}
+
+/**
+ * A SELECT for PreparedStatements over a field table: every column named (never *, whose meaning a
+ * migration changes under a prepared statement), equality on `where`'s columns, at most `limit` rows.
+ */
+export function selectByColumns(table: string, fields: Record<string, FieldSpec>, where: readonly string[], limit = 1): string {
+  const columns = Object.values(fields).map((field) => `"${field.column}"`).join(', ');
+  return `select ${columns} from "${table}" where ${where.map((column) => `"${column}" = ?`).join(' and ')} limit ${limit}`;
+}
+
 interface SqliteDriver {
   prepare(sql: string): { all(...params: unknown[]): Record<string, unknown>[]; run(...params: unknown[]): { changes: number } };
+  transaction(work: () => void): () => void;
 }
 interface PgDriver {
   query(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { GRANT_FIELDS, type GrantFilter, type UserGrant } from '../domain/userGrants.js';
 import { readFields, writeFields } from './columnMapping.js';
 import { type Row, pagedRows, type PageRequest } from './rows.js';
+import { PreparedStatements, selectByColumns } from './database.js';
 
 export type { UserGrant } from '../domain/userGrants.js';
 
@@ -11,11 +12,18 @@ const toRow = (grant: UserGrant): Row => writeFields(GRANT_FIELDS, grant);
 /** Column equalities for the fields a filter sets (all text). */
 const columnsOf = (filter: GrantFilter): Record<string, string> => writeFields(GRANT_FIELDS, filter) as Record<string, string>;
 
+const FIND = selectByColumns('user_grants', GRANT_FIELDS, [GRANT_FIELDS.userId.column, GRANT_FIELDS.clientId.column, GRANT_FIELDS.audience.column]);
+
 export class GrantsRepository {
-  constructor(private readonly db: Knex) {}
+  /** A returning user's /authorize reads their grant: outside a transaction, that read runs prepared. */
+  private readonly hot: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.hot = new PreparedStatements(db);
+  }
 
   async find(userId: string, clientId: string, audience: string, trx: Knex = this.db): Promise<UserGrant | null> {
-    const row = (await trx('user_grants').where(columnsOf({ userId, clientId, audience })).first()) as Row | undefined;
+    const row = trx === this.db ? (await this.hot.rows(FIND, [userId, clientId, audience]))[0] : ((await trx('user_grants').where(columnsOf({ userId, clientId, audience })).first()) as Row | undefined);
     return row ? toGrant(row) : null;
   }
 

@@ -8,6 +8,7 @@ import type { CounterKey, CounterRule } from '../domain/abuseLimits.js';
 import type { FieldSpecs } from '../domain/fieldMapping.js';
 import { readFields } from './columnMapping.js';
 import { num, type Row } from './rows.js';
+import { PreparedStatements } from './database.js';
 
 export interface CounterState {
   count: number;
@@ -39,8 +40,23 @@ function rowsOf(result: unknown): Row[] {
   return Array.isArray(result) ? (result as Row[]) : ((result as { rows: Row[] }).rows ?? []);
 }
 
+const KEY_FIELDS = [COUNTER_FIELDS.rule, COUNTER_FIELDS.identifier, COUNTER_FIELDS.ip, COUNTER_FIELDS.connection].map((field) => field.column);
+const READ_COLUMNS = Object.values(COUNTER_FIELDS).map((field) => `"${field.column}"`).join(', ');
+const keyValues = (key: CounterKey): string[] => [key.rule, key.identifier, key.ip, key.connection];
+
+/** The counters of `count` keys: one statement text per count, so each is prepared once. */
+function readStatement(count: number): string {
+  const one = `(${KEY_FIELDS.map((column) => `"${column}" = ?`).join(' and ')})`;
+  return `select ${READ_COLUMNS} from "rate_limits" where ${Array.from({ length: count }, () => one).join(' or ')}`;
+}
+
 export class RateLimitsRepository {
-  constructor(private readonly db: Knex) {}
+  /** Every credential check reads its counters first (every confidential token request): that read runs prepared. */
+  private readonly hot: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.hot = new PreparedStatements(db);
+  }
 
   /**
    * Counts one more event. A window that has ended starts again at 1; the event that reaches `limit`
@@ -65,12 +81,10 @@ export class RateLimitsRepository {
 
   /** The current state of some counters (in one query); counters never hit are absent. */
   async read(keys: CounterKey[]): Promise<Map<string, CounterState>> {
-    const q = this.db('rate_limits').select(Object.values(COUNTER_FIELDS).map((field) => field.column));
-    q.where((w) => {
-      for (const key of keys) w.orWhere(key);
-    });
     const out = new Map<string, CounterState>();
-    for (const { count, expiresAt, ...key } of ((await q) as Row[]).map(toCounter)) out.set(counterId(key), { count, expiresAt });
+    if (keys.length === 0) return out;
+    const rows = await this.hot.rows(readStatement(keys.length), keys.flatMap(keyValues));
+    for (const { count, expiresAt, ...key } of rows.map(toCounter)) out.set(counterId(key), { count, expiresAt });
     return out;
   }
 

@@ -6,6 +6,7 @@ import { checkpointRows, type CheckpointRequest } from './checkpoint.js';
 import { readFields, writeFields } from './columnMapping.js';
 import { num, type Row, type PageRequest } from './rows.js';
 import { applyUserQuery } from './userSearch.js';
+import { PreparedStatements, selectByColumns } from './database.js';
 
 export interface UserFilter {
   email?: string;
@@ -50,10 +51,16 @@ const USER_FIELDS = {
 } as const satisfies FieldSpecs<User>;
 
 const toUser = (row: Row): User => readFields<User>(USER_FIELDS, row);
+const FIND_BY_ID = selectByColumns('users', USER_FIELDS, ['id']);
 const toRow = (user: User): Row => writeFields(USER_FIELDS, user);
 
 export class UsersRepository {
-  constructor(private readonly db: Knex) {}
+  /** Every authorization and refresh checks that its user still exists and is not blocked: that read runs prepared. */
+  private readonly hot: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.hot = new PreparedStatements(db);
+  }
 
   async findByEmail(connectionId: string, email: string): Promise<User | null> {
     const row = (await this.db('users').where({ connection_id: connectionId, email }).first()) as Row | undefined;
@@ -61,7 +68,7 @@ export class UsersRepository {
   }
 
   async findById(id: string): Promise<User | null> {
-    const row = (await this.db('users').where({ id }).first()) as Row | undefined;
+    const [row] = await this.hot.rows(FIND_BY_ID, [id]);
     return row ? toUser(row) : null;
   }
 
