@@ -1,8 +1,9 @@
 /**
- * Logs: filters, detail, paging and export. Type, user and application go to the Management API's `q`;
- * the date range and free text are applied here to the pages it returns. Paging keeps up with a busy
- * server through a cursor: "older than this log id" (ids sort by time), with the API page to resume
- * from — new events only push older ones further down, so resuming there never skips any.
+ * Logs: filters, detail, paging and export. Every filter (type, user, application, date range, free
+ * text) goes to the Management API's `q`, which filters on the server. Paging keeps up with a busy
+ * server through a cursor, the last event shown (its log id and date): the next screen asks for the
+ * events up to that date and leaves out the ones shown already, so events arriving meanwhile neither
+ * repeat nor hide older ones.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { LOG_TYPES } from '../domain/logEvents.js';
@@ -12,79 +13,102 @@ import type { DashboardPage } from './pages.js';
 
 const PAGE_SIZE = 50;
 const API_PAGE = 100;
-/** How far one screen or one export reads, so no request runs unbounded. */
-const SCREEN_SCAN_PAGES = 20;
-const EXPORT_SCAN_PAGES = 100;
+/** How many Management API requests one screen or one export makes at most, so none runs unbounded. */
+const SCREEN_REQUESTS = 20;
+const EXPORT_REQUESTS = 110;
+const EXPORT_EVENTS = 10000;
 
 export interface LogFilters {
   type: string;
   user: string;
   app: string;
+  /** A day (the date inputs) or an ISO datetime, both ends included. */
   from: string;
   to: string;
   text: string;
 }
 
+/** The last event shown: where the next screen starts. */
+export interface LogCursor {
+  before: string;
+  at: string;
+}
+
 export function readFilters(req: Request): LogFilters {
-  return { type: query(req, 'type'), user: query(req, 'user'), app: query(req, 'app'), from: query(req, 'from'), to: query(req, 'to'), text: query(req, 'text') };
+  return { type: query(req, 'type'), user: query(req, 'user'), app: query(req, 'app'), from: query(req, 'from'), to: query(req, 'to'), text: query(req, 'text').trim() };
 }
 
-function apiQuery(f: LogFilters): string {
+/** A day or an ISO datetime with its zone; the API says what is wrong with the rest of such a value. */
+const DATE_VALUE = /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/;
+
+function readCursor(req: Request): LogCursor | null {
+  const before = query(req, 'before');
+  const at = query(req, 'at');
+  return /^[0-9a-f]{1,40}$/.test(before) && DATE_VALUE.test(at) && at.includes('T') ? { before, at } : null;
+}
+
+const cursorOf = (event: Json): LogCursor => ({ before: String(event.log_id), at: String(event.date) });
+
+/** A value as a quoted phrase of the search syntax (quotes and backslashes escaped): always one term. */
+const phrase = (value: string): string => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+
+/** The filters (and the cursor) as the Management API's `q`, or why a date cannot be one. */
+export function logQuery(f: LogFilters, cursor: LogCursor | null): { q: string } | { error: string } {
   const terms: string[] = [];
-  const quoted = (v: string) => `"${v.replace(/"/g, '')}"`;
-  if (f.type) terms.push(`type:${quoted(f.type)}`);
-  if (f.user) terms.push(`user_id:${quoted(f.user)}`);
-  if (f.app) terms.push(`client_id:${quoted(f.app)}`);
-  return terms.join(' AND ');
-}
-
-/** A day (YYYY-MM-DD) as a bound: its first millisecond for `from`, the next day's for `to`. */
-function dayBound(day: string, end: boolean): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
-  const t = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(t) ? null : end ? t + 86400000 : t;
-}
-
-function matcher(f: LogFilters): (e: Json) => boolean {
-  const from = dayBound(f.from, false);
-  const to = dayBound(f.to, true);
-  const text = f.text.toLowerCase();
-  return (e) => {
-    const at = Date.parse(String(e.date));
-    if (from !== null && at < from) return false;
-    if (to !== null && at >= to) return false;
-    return !text || JSON.stringify(e).toLowerCase().includes(text);
-  };
+  if (f.type) terms.push(`type:${phrase(f.type)}`);
+  if (f.user) terms.push(`user_id:${phrase(f.user)}`);
+  if (f.app) terms.push(`client_id:${phrase(f.app)}`);
+  // Checked here because a range cannot quote its ends' brackets: anything else could change the query.
+  for (const [label, value] of [['From', f.from], ['To', f.to]] as const) {
+    if (value && !DATE_VALUE.test(value)) return { error: `${label}: "${value}" is not a date; use 2026-12-01 or 2026-12-01T09:30:00Z.` };
+  }
+  if (f.from || f.to) terms.push(`date:[${f.from || '*'} TO ${f.to || '*'}]`);
+  if (cursor) terms.push(`date:[* TO ${cursor.at}]`);
+  if (f.text) terms.push(phrase(f.text));
+  return { q: terms.join(' AND ') };
 }
 
 interface Scan {
   events: Json[];
   /** Where the next screen starts, when there is more. */
-  next: { before: string; page: number } | null;
+  next: LogCursor | null;
   error: string | null;
 }
 
-export async function scanLogs(server: InProcessServer, who: Caller, f: LogFilters, want: number, maxPages: number, cursor: { before: string; page: number } | null): Promise<Scan> {
-  const q = apiQuery(f);
-  const matches = matcher(f);
+/**
+ * Up to `want` events matching the filters, newest first, from the cursor on. The API orders events by
+ * date, then log id; those at the cursor's own millisecond come again and the ones shown are left out.
+ */
+export async function readLogs(server: InProcessServer, who: Caller, f: LogFilters, want: number, maxRequests: number, start: LogCursor | null): Promise<Scan> {
   const events: Json[] = [];
-  const from = dayBound(f.from, false);
-  for (let page = cursor?.page ?? 0, read = 0; read < maxPages; page++, read++) {
+  let cursor = start;
+  let page = 0;
+  for (let read = 0; read < maxRequests; read++) {
+    const built = logQuery(f, cursor);
+    if ('error' in built) return { events, next: null, error: built.error };
     const params = new URLSearchParams({ page: String(page), per_page: String(API_PAGE), sort: 'date:-1' });
-    if (q) params.set('q', q);
+    if (built.q) params.set('q', built.q);
     const answer = await server.api<Json[]>(who, 'GET', `/logs?${params.toString()}`);
     if (!ok(answer)) return { events, next: null, error: apiMessage(answer) };
-    for (const e of answer.body) {
-      if (cursor && String(e.log_id) >= cursor.before) continue;
-      if (!matches(e)) continue;
+    const shownAt = cursor ? Date.parse(cursor.at) : null;
+    const before = cursor?.before ?? '';
+    const fresh = shownAt === null ? answer.body : answer.body.filter((e) => Date.parse(String(e.date)) < shownAt || String(e.log_id) < before);
+    const full = answer.body.length === API_PAGE;
+    for (const [i, e] of fresh.entries()) {
       events.push(e);
-      if (events.length === want) return { events, next: { before: String(e.log_id), page }, error: null };
+      if (events.length === want) return { events, next: i < fresh.length - 1 || full ? cursorOf(e) : null, error: null };
     }
-    const oldest = answer.body.at(-1);
-    if (answer.body.length < API_PAGE || (from !== null && oldest && Date.parse(String(oldest.date)) < from)) return { events, next: null, error: null };
+    if (!full) return { events, next: null, error: null };
+    const last = fresh.at(-1);
+    // A whole page at the cursor's millisecond, all shown already (more than a page of events in one
+    // millisecond): read on in it; otherwise start again from the last event read.
+    if (last) {
+      cursor = cursorOf(last);
+      page = 0;
+    } else page++;
   }
   const last = events.at(-1);
-  return { events, next: last ? { before: String(last.log_id), page: (cursor?.page ?? 0) + maxPages } : null, error: null };
+  return { events, next: last ? cursorOf(last) : null, error: null };
 }
 
 const CSV_COLUMNS = ['log_id', 'date', 'type', 'description', 'client_id', 'client_name', 'user_id', 'user_name', 'ip', 'connection', 'audience', 'scope'] as const;
@@ -101,9 +125,7 @@ export function logsPages(server: InProcessServer, page: DashboardPage): Router 
 
   router.get('/logs', async (req, res) => {
     const filters = readFilters(req);
-    const before = query(req, 'before');
-    const cursor = /^[0-9a-f]{1,40}$/.test(before) ? { before, page: Math.max(0, Math.min(10000, Number(query(req, 'page')) || 0)) } : null;
-    const scan = await scanLogs(server, caller(res), filters, PAGE_SIZE, SCREEN_SCAN_PAGES, cursor);
+    const scan = await readLogs(server, caller(res), filters, PAGE_SIZE, SCREEN_REQUESTS, readCursor(req));
     const clients = await server.api<Json[]>(caller(res), 'GET', '/clients?per_page=100&fields=client_id,name');
     await page.render(req, res, 'logs', 'logs', 'Logs', {
       filters,
@@ -113,12 +135,12 @@ export function logsPages(server: InProcessServer, page: DashboardPage): Router 
       next: scan.next,
       error: scan.error,
       exportQuery: new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== '')).toString(),
-      nextQuery: scan.next ? new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '')), before: scan.next.before, page: String(scan.next.page) }).toString() : '',
+      nextQuery: scan.next ? new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '')), ...scan.next }).toString() : '',
     }, scan.error ? 400 : 200);
   });
 
   async function exportLogs(req: Request, res: Response, format: 'ndjson' | 'csv'): Promise<void> {
-    const scan = await scanLogs(server, caller(res), readFilters(req), API_PAGE * EXPORT_SCAN_PAGES, EXPORT_SCAN_PAGES, null);
+    const scan = await readLogs(server, caller(res), readFilters(req), EXPORT_EVENTS, EXPORT_REQUESTS, null);
     if (scan.error) return page.render(req, res, 'logs', 'logs', 'Logs', { filters: readFilters(req), types: Object.entries(LOG_TYPES), clients: [], events: [], next: null, error: scan.error, exportQuery: '', nextQuery: '' }, 400);
     const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
     res.set('Content-Disposition', `attachment; filename="logs-${stamp}.${format}"`);

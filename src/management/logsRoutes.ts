@@ -3,12 +3,12 @@ import express, { type Request, type Router } from 'express';
 import type { AuthContext } from '../context.js';
 import { LOG_EVENT_FIELDS } from '../domain/logEventFields.js';
 import type { LogEvent } from '../domain/logEvents.js';
+import { QuerySyntaxError } from '../domain/luceneQuery.js';
+import { parseLogQuery as parseDomainLogQuery } from '../domain/logQuery.js';
 import type { LogFilter } from '../services/auditLog.js';
 import { requireScope } from './authentication.js';
 import { invalidQuery, notFound } from './errors.js';
 import { pageResponse, readFieldSelection, readPaging, readString } from './requests.js';
-
-const SEARCHABLE = ['type', 'client_id', 'user_id', 'user_name', 'ip', 'connection', 'audience'] as const;
 
 /** Auth0's log event: every field under its column's name, absent values as null. */
 export function presentLog(event: LogEvent): Record<string, unknown> {
@@ -16,19 +16,15 @@ export function presentLog(event: LogEvent): Record<string, unknown> {
   return { ...Object.fromEntries(fields.map((key) => [LOG_EVENT_FIELDS[key].column, event[key]])), date: new Date(event.date).toISOString() };
 }
 
-/** The subset of Auth0's Lucene syntax that covers its documented examples: field:"value" joined by AND. */
+/** `q` (or `search`) as a filter: Auth0's log search syntax, src/domain/logQuery.ts; a query it cannot answer is a 400. */
 export function parseLogQuery(q: string | undefined): LogFilter {
-  const filter: LogFilter = {};
-  if (!q || q.trim() === '') return filter;
-  for (const term of q.split(/\s+AND\s+/)) {
-    const match = /^\s*([a-z_]+):(?:"([^"]*)"|([^\s"]+))\s*$/.exec(term);
-    const field = match?.[1] as (typeof SEARCHABLE)[number] | undefined;
-    if (!match || !field || !SEARCHABLE.includes(field)) {
-      throw invalidQuery(`Query validation error: cannot search "${term.trim()}"; use field:"value" joined by AND, with fields ${SEARCHABLE.join(', ')}.`);
-    }
-    filter[field] = match[2] ?? match[3] ?? '';
+  if (!q || q.trim() === '') return {};
+  try {
+    return parseDomainLogQuery(q);
+  } catch (err) {
+    if (err instanceof QuerySyntaxError) throw invalidQuery(`Query validation error: ${err.message}.`);
+    throw err;
   }
-  return filter;
 }
 
 export function logsRoutes(ctx: AuthContext): Router {

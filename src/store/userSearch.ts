@@ -5,10 +5,9 @@
  */
 import type { Knex } from 'knex';
 import type { Bound, TextField, TextMatch, UserQuery } from '../domain/userQuery.js';
+import { escapeLike, LOWER_LIKE } from './likePatterns.js';
 
 type Where = Knex.QueryBuilder;
-
-const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The stored id behind `auth0|<id>`; other providers' ids match no one here. */
 function storedUserId(value: string): string | null {
@@ -20,7 +19,7 @@ function textCondition(q: Where, column: string, match: TextMatch): Where {
   const pattern =
     match.kind === 'exact' ? escapeLike(match.value.toLowerCase()) : match.kind === 'prefix' ? `${escapeLike(match.value.toLowerCase())}%` : `%${escapeLike(match.value.toLowerCase())}`;
   // lower() on both sides: Auth0's normalized fields are case-insensitive, and PostgreSQL's LIKE is not.
-  return q.whereNotNull(column).andWhereRaw(`lower(??) like ? escape '\\'`, [column, pattern]);
+  return q.whereNotNull(column).andWhereRaw(LOWER_LIKE, [column, pattern]);
 }
 
 function userIdCondition(q: Where, match: TextMatch): Where {
@@ -43,9 +42,9 @@ function anyCondition(q: Where, match: TextMatch): Where {
     if (match.kind === 'exact' || match.kind === 'prefix') {
       const word = escapeLike(match.value.toLowerCase());
       const tail = match.kind === 'prefix' ? '%' : '';
-      either.orWhere((w) => w.whereNotNull('name').andWhereRaw(`lower(??) like ? escape '\\'`, ['name', `% ${word}${tail}`]));
-      either.orWhere((w) => w.whereNotNull('name').andWhereRaw(`lower(??) like ? escape '\\'`, ['name', `${word} %`]));
-      either.orWhere((w) => w.whereNotNull('name').andWhereRaw(`lower(??) like ? escape '\\'`, ['name', `% ${word} %`]));
+      either.orWhere((w) => w.whereNotNull('name').andWhereRaw(LOWER_LIKE, ['name', `% ${word}${tail}`]));
+      either.orWhere((w) => w.whereNotNull('name').andWhereRaw(LOWER_LIKE, ['name', `${word} %`]));
+      either.orWhere((w) => w.whereNotNull('name').andWhereRaw(LOWER_LIKE, ['name', `% ${word} %`]));
     }
   });
 }

@@ -4,10 +4,12 @@
  * in through /authorize and manages applications, APIs, users and logs; axe-core on every page at
  * 1280 and 375 px; the same flows work with JavaScript off. Screenshots: test/artifacts/dashboard-*.png.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
+import { launchChromium, startCallbackApp } from '../helpers/chromium.js';
+import { logEvent } from '../helpers/logEvents.js';
 import { ADMIN, PLAIN_USER, startDashboardServer, type DashboardServer } from '../integration/dashboardServer.js';
 
 const ARTIFACTS = 'test/artifacts';
@@ -71,8 +73,9 @@ test('an administrator signs in and lands on the overview, with counts and the a
   expect(new URL(page.url()).pathname).toBe('/dashboard/');
   await expect(page.locator('h1').innerText()).resolves.toBe('Overview');
   expect(await page.locator('.stat-value').count()).toBe(3);
-  expect(await page.locator('svg.chart polyline').count()).toBe(4);
+  expect(await page.locator('svg.chart polyline').count()).toBe(5);
   await expect(page.locator('.legend').innerText()).resolves.toContain('Sign-ins');
+  await expect(page.locator('.legend').innerText()).resolves.toContain('Consents');
   await shot(page, 'overview');
 });
 
@@ -287,6 +290,120 @@ test('logs: filter by type, user, application, date and text; detail; older page
   expect([...firstScreen, ...secondScreen].filter((d) => d.startsWith('paging')).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `paging event ${String(i).padStart(2, '0')}`));
 });
 
+test('logs filtered by a date range and text in the browser: the server answers, the rows are exactly those', async () => {
+  await server.auth.context.repos.logs.insert([
+    logEvent('2021-06-01T09:00:00.000Z', { description: 'Browser range: before', ip: '198.51.100.7' }),
+    logEvent('2021-06-02T00:00:00.000Z', { description: 'Browser range: first day', ip: '198.51.100.7' }),
+    logEvent('2021-06-03T23:59:59.999Z', { type: 'fp', description: 'Browser range: last day, 100% wrong', ip: '198.51.100.7' }),
+    logEvent('2021-06-03T12:00:00.000Z', { description: 'Browser range: other address', ip: '203.0.113.9' }),
+    logEvent('2021-06-04T00:00:00.000Z', { description: 'Browser range: after', ip: '198.51.100.7' }),
+  ]);
+  const { page } = admin;
+  await page.goto(`${server.dashboard}logs`);
+  await page.getByLabel('From').fill('2021-06-02');
+  await page.getByLabel('To').fill('2021-06-03');
+  await page.getByLabel('Text').fill('198.51.100.7');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/text=198\.51\.100\.7/);
+  expect(await page.locator('tbody tr td:nth-child(2)').allInnerTexts()).toEqual(['Browser range: last day, 100% wrong', 'Browser range: first day']);
+  expect(await page.locator('tbody tr').first().locator('.badge').innerText()).toBe('fp');
+  await expect(page.getByLabel('From').inputValue()).resolves.toBe('2021-06-02');
+  await shot(page, 'logs-filtered');
+  await page.getByLabel('Text').fill('100%');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/text=100%25/);
+  expect(await page.locator('tbody tr td:nth-child(2)').allInnerTexts()).toEqual(['Browser range: last day, 100% wrong']);
+  // The export link carries the same filters.
+  const csv = await admin.context.request.get(await page.getByRole('link', { name: 'Export CSV' }).evaluate((a) => (a as HTMLAnchorElement).href));
+  expect((await csv.text()).trim().split('\r\n')).toHaveLength(2);
+});
+
+/** Sign-ins, consents, token exchanges, failures and a block spread over the last 23 hours. */
+function activityOverTheLastDay(now: number): ReturnType<typeof logEvent>[] {
+  const events: ReturnType<typeof logEvent>[] = [];
+  const at = (hoursAgo: number, minute: number) => new Date(now - hoursAgo * 3600000 - minute * 60000).toISOString();
+  for (let h = 1; h <= 23; h++) {
+    const signIns = 3 + Math.round(2 * Math.sin(h / 3)) + (h % 4);
+    for (let i = 0; i < signIns; i++) events.push(logEvent(at(h, 5 + i), { type: 's', description: 'Success Login' }));
+    for (let i = 0; i < signIns + 1; i++) events.push(logEvent(at(h, 20 + i), { type: 'seacft', description: 'Success Exchange (Authorization Code for Access Token)' }));
+    if (h % 3 === 0) events.push(logEvent(at(h, 30), { type: 'consent_given', description: 'Consent Given' }));
+    if (h % 5 === 0) for (let i = 0; i < 2; i++) events.push(logEvent(at(h, 40 + i), { type: 'fp', description: 'Wrong password' }));
+  }
+  events.push(logEvent(at(8, 45), { type: 'limit_wc', description: 'Blocked Account' }));
+  return events;
+}
+
+test('a consent given in the real consent dialog shows in the overview chart and in the logs with its type', async () => {
+  const app = await startCallbackApp();
+  try {
+    const fabrikam = await server.auth.admin.createClient({ name: 'Fabrikam Chart', appType: 'regular_web', isFirstParty: false, callbacks: [`${app.origin}/cb`] });
+    const dana = await server.auth.admin.ensureUser({ email: 'dana@example.com', password: 'dana password 1', name: 'Dana Example', emailVerified: true });
+    // A day's worth of activity before it, so that the chart (and its screenshot) shows every series over the hours.
+    await server.auth.context.repos.logs.insert(activityOverTheLastDay(Date.now()));
+    await admin.page.goto(server.dashboard);
+    const before = Number(/Consents (\d+)/.exec(await admin.page.locator('.legend').innerText())?.[1]);
+
+    const person = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const tab = await person.newPage();
+    const authorize = new URL(`${server.issuer}authorize`);
+    authorize.search = new URLSearchParams({
+      client_id: fabrikam.clientId,
+      response_type: 'code',
+      redirect_uri: `${app.origin}/cb`,
+      scope: 'openid profile email',
+      state: 'chart-state',
+      code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
+      code_challenge_method: 'S256',
+    }).toString();
+    await tab.goto(authorize.toString());
+    await tab.getByLabel('Email address').fill('dana@example.com');
+    await tab.getByLabel('Password').fill('dana password 1');
+    await tab.getByRole('button', { name: 'Continue' }).click();
+    await tab.waitForURL(/\/u\/consent/);
+    await expect(tab.locator('h1').innerText()).resolves.toContain('Fabrikam Chart');
+    await tab.getByRole('button', { name: 'Accept' }).click();
+    await tab.waitForURL((url) => url.origin === app.origin);
+    expect(new URL(tab.url()).searchParams.get('code')).toBeTruthy();
+    await person.close();
+
+    const { page } = admin;
+    await page.goto(server.dashboard);
+    await expect(page.locator('.legend').innerText()).resolves.toContain(`Consents ${before + 1}`);
+    expect(await page.locator('svg.chart polyline[data-series="consents"]').getAttribute('stroke-dasharray')).toBeTruthy();
+    expect(await page.locator('#chart-desc').textContent()).toContain(`Consents ${before + 1}`);
+    await shot(page, 'overview-consents');
+    // The table, the chart's text alternative: the consents column adds up to the legend's total.
+    await page.locator('.chart-table summary').click();
+    await expect(page.locator('.chart-table tbody tr').last().isVisible()).resolves.toBe(true);
+    const consentsColumn = await page.locator('.chart-table tbody tr td:nth-of-type(2)').allInnerTexts();
+    expect(consentsColumn).toHaveLength(24);
+    expect(consentsColumn.reduce((sum, n) => sum + Number(n), 0)).toBe(before + 1);
+    await shot(page, 'overview-table');
+    const mobile = await browser.newContext({ viewport: { width: 375, height: 812 }, storageState: await admin.context.storageState() });
+    const phone = await mobile.newPage();
+    await phone.goto(server.dashboard);
+    await shot(phone, 'mobile-overview-consents');
+    await mobile.close();
+
+    await page.goto(`${server.dashboard}logs`);
+    await page.getByLabel('Type').selectOption('consent_given');
+    await page.getByLabel('Application').selectOption(fabrikam.clientId);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/type=consent_given/);
+    const row = page.locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    await expect(row.locator('.badge').innerText()).resolves.toBe('consent_given');
+    await expect(row.locator('.badge').getAttribute('title')).resolves.toBe('Consent Given');
+    await expect(row.innerText()).resolves.toContain('Fabrikam Chart');
+    await expect(row.innerText()).resolves.toContain('dana@example.com');
+    await shot(page, 'logs-consent');
+    await row.getByRole('link', { name: 'Consent Given' }).click();
+    await expect(page.locator('#raw-json').innerText()).resolves.toContain(dana.userId);
+  } finally {
+    await app.close();
+  }
+});
+
 test('everything works without JavaScript: create an application and delete it by typing its name', async () => {
   const noScript = await signIn(ADMIN, { javaScriptEnabled: false });
   const { page } = noScript;
@@ -313,7 +430,7 @@ test('everything works without JavaScript: create an application and delete it b
 test('axe-core: no serious or critical violations and no sideways scrolling, at 1280 and 375 px', async () => {
   const { clients } = await server.auth.context.repos.clients.list({}, { offset: 0, limit: 10 });
   const app = clients.find((c) => c.clientId !== 'dashboard') ?? clients[0];
-  const pages = ['', 'applications', 'applications/new', `applications/${app?.clientId}/settings`, `applications/${app?.clientId}/apis`, 'apis', 'users', `users/${encodeURIComponent(server.adminId)}`, 'logs'];
+  const pages = ['', 'applications', 'applications/new', `applications/${app?.clientId}/settings`, `applications/${app?.clientId}/apis`, 'apis', 'users', `users/${encodeURIComponent(server.adminId)}`, 'logs', 'logs?from=2021-06-02&to=2021-06-03&text=198.51.100.7', 'logs?type=consent_given'];
   for (const width of [1280, 375]) for (const path of pages) await audit(`${server.dashboard}${path}`, width);
   const mobile = await browser.newContext({ viewport: { width: 375, height: 812 }, storageState: await admin.context.storageState() });
   const page = await mobile.newPage();

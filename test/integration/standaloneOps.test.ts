@@ -126,6 +126,37 @@ runOnce('the standalone server, operated', () => {
     expect((await admin(['frobnicate'], cliEnv)).code).toBe(2);
   }, 120_000);
 
+  test('the admin CLI: grant-admin, list-admins and revoke-admin by email or user_id; unknown people refused without a stack', async () => {
+    const cliEnv = { DATABASE_URL: env.DATABASE_URL, PORT: env.PORT, ISSUER: '' };
+    const listAdmins = async () => JSON.parse((await admin(['list-admins'], cliEnv)).stdout) as { user_id: string; email: string | null }[];
+    // npm start made admin@example.com an administrator; demo@example.com is a plain user.
+    expect((await listAdmins()).map((a) => a.email)).toEqual(['admin@example.com']);
+
+    const granted = await admin(['grant-admin', 'Demo@Example.com'], cliEnv);
+    expect(granted.code).toBe(0);
+    expect(granted.stderr).toMatch(/^auth0\|\S+ is now an administrator\.$/m);
+    const demo = (await listAdmins()).find((a) => a.email === 'demo@example.com');
+    expect(demo?.user_id).toMatch(/^auth0\|/);
+    const again = await admin(['grant-admin', demo?.user_id ?? ''], cliEnv);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('was already an administrator: nothing changed');
+
+    const revoked = await admin(['revoke-admin', 'demo@example.com'], cliEnv);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stderr).toContain('is no longer an administrator');
+    expect((await listAdmins()).map((a) => a.email)).toEqual(['admin@example.com']);
+    expect((await admin(['revoke-admin', 'demo@example.com'], cliEnv)).stderr).toContain('was not an administrator: nothing changed');
+
+    for (const who of ['nobody@example.com', 'auth0|no-such-user']) {
+      const refused = await admin(['grant-admin', who], cliEnv);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`No single user matches ${who}`);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect((await admin(['grant-admin'], cliEnv)).code).toBe(2);
+    expect((await listAdmins()).map((a) => a.email)).toEqual(['admin@example.com']);
+  }, 120_000);
+
   test('SIGTERM: requests in flight finish, the audit log is flushed, the process exits 0', async () => {
     const live = server as Launched;
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: MANAGEMENT_ID, client_secret: MANAGEMENT_SECRET, audience: `${issuer}api/v2/` }).toString();
