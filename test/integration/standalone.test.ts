@@ -34,7 +34,7 @@ async function launch(args: string[], env: NodeJS.ProcessEnv): Promise<{ proc: C
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${printed}`)), 40_000);
     const onData = (chunk: Buffer) => {
       printed += chunk.toString();
-      if (printed.includes('Demo user:') && printed.includes('Authorization server:')) {
+      if (printed.includes('Demo user:') && printed.includes('Authorization server:') && printed.includes('Dashboard:')) {
         clearTimeout(timer);
         resolve();
       }
@@ -90,6 +90,14 @@ test('it prints the URLs and the demo credentials', () => {
   expect(output).toContain(`Authorization server: ${issuer}`);
   expect(output).toContain(`Sample client app:    http://localhost:${samplePort}/`);
   expect(output).toMatch(/Demo user: +demo@example\.com \/ \S+/);
+});
+
+test('it prints the dashboard’s URL and the demo administrator, and the URL leads to the sign-in', async () => {
+  const printed = /Dashboard: +(\S+) +\(administrator: admin@example\.com \/ admin-password-1\)/.exec(output);
+  expect(printed?.[1]).toBe(new URL('/dashboard/', issuer).toString());
+  const res = await fetch(printed?.[1] ?? '', { redirect: 'manual' });
+  expect(res.status).toBe(303);
+  expect(res.headers.get('location')).toContain('/authorize?');
 });
 
 test('MANAGEMENT_CLIENT_ID / _SECRET bootstrap a working management client on a fresh database', async () => {
