@@ -97,7 +97,10 @@ test('it prints the dashboard’s URL and the demo administrator, and the URL le
   expect(printed?.[1]).toBe(new URL('/dashboard/', issuer).toString());
   const res = await fetch(printed?.[1] ?? '', { redirect: 'manual' });
   expect(res.status).toBe(303);
-  expect(res.headers.get('location')).toContain('/authorize?');
+  const login = new URL(res.headers.get('location') ?? '', printed?.[1]);
+  expect(login.pathname).toBe('/dashboard/login');
+  const toAuthorize = await fetch(login, { redirect: 'manual' });
+  expect(toAuthorize.headers.get('location')).toContain(`${issuer}authorize?`);
 });
 
 test('MANAGEMENT_CLIENT_ID / _SECRET bootstrap a working management client on a fresh database', async () => {
