@@ -43,8 +43,8 @@ export function logsRoutes(ctx: AuthContext): Router {
     const paging = readPaging(req);
     const sort = readString(req, 'sort') ?? 'date:-1';
     if (sort !== 'date:-1' && sort !== 'date:1') throw invalidQuery("Query validation error: 'sort' must be date:1 or date:-1.");
-    const { events, total } = await ctx.audit.search(filter, { offset: paging.offset, limit: paging.perPage, ascending: sort === 'date:1' });
-    return pageResponse('logs', events.map(show), total, paging);
+    const { events, total } = await ctx.audit.search(filter, { offset: paging.offset, limit: paging.perPage, ascending: sort === 'date:1', withTotal: paging.includeTotals });
+    return pageResponse('logs', events.map(show), total ?? 0, paging);
   }
 
   router.get('/logs', requireScope('read:logs'), async (req, res) => {

@@ -12,7 +12,7 @@ import { connectionOfSubject } from '../domain/connections.js';
 import { LOG_TYPES, type LogEvent, type LogType, type RequestInfo } from '../domain/logEvents.js';
 import { boundLogEvent } from '../domain/logEventBounds.js';
 import { randomString } from './ids.js';
-import type { LogFilter, LogsRepository } from '../store/logsRepository.js';
+import type { LogFilter, LogPage, LogsRepository } from '../store/logsRepository.js';
 
 export type { LogFilter } from '../store/logsRepository.js';
 
@@ -77,8 +77,8 @@ export class AuditLog {
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
   }
 
-  /** One page of the events matching `filter`, with the total, newest first unless `ascending`. */
-  async search(filter: LogFilter, page: { offset: number; limit: number; ascending: boolean }): Promise<{ events: LogEvent[]; total: number }> {
+  /** One page of the events matching `filter`, newest first unless `ascending`; the total if `withTotal`. */
+  async search(filter: LogFilter, page: LogPage): Promise<{ events: LogEvent[]; total: number | null }> {
     await this.flush();
     return this.logs.search(filter, page);
   }

@@ -9,6 +9,14 @@ import { insertOfColumns, PreparedStatements } from './database.js';
 
 export type { LogFilter } from '../domain/logQuery.js';
 
+export interface LogPage {
+  offset: number;
+  limit: number;
+  ascending: boolean;
+  /** Count the matching events too (a second query); off unless asked. */
+  withTotal?: boolean;
+}
+
 const toEvent = (row: Row): LogEvent => readFields<LogEvent>(LOG_EVENT_FIELDS, row);
 const toRow = (event: LogEvent): Row => writeFields(LOG_EVENT_FIELDS, event);
 const INSERT = insertOfColumns('logs', LOG_EVENT_FIELDS);
@@ -53,10 +61,15 @@ export class LogsRepository {
     return row ? toEvent(row) : null;
   }
 
-  async search(filter: LogFilter, page: { offset: number; limit: number; ascending: boolean }): Promise<{ events: LogEvent[]; total: number }> {
+  /**
+   * One page, and the total only when asked for (`withTotal`): a free-text filter is a scan of the
+   * table, and counting is a second one, which readers that page through the logs never use.
+   */
+  async search(filter: LogFilter, page: LogPage): Promise<{ events: LogEvent[]; total: number | null }> {
     const where = (q: Knex.QueryBuilder) => applyFilter(q, filter);
     const order = page.ascending ? 'asc' : 'desc';
     const rows = (await where(this.db('logs')).orderBy('date', order).orderBy('log_id', order).offset(page.offset).limit(page.limit)) as Row[];
+    if (!page.withTotal) return { events: rows.map(toEvent), total: null };
     const count = (await where(this.db('logs')).count({ n: '*' }).first()) as Row | undefined;
     return { events: rows.map(toEvent), total: num(count?.n ?? 0) };
   }

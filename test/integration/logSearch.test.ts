@@ -82,6 +82,26 @@ test('combined with type:, user_id: and the dates; with totals, pages and checkp
   expect(search.body).toHaveLength(1);
 });
 
+test('the events are counted only when include_totals asks: paging through a free-text search scans the table once per page, not twice', async () => {
+  const statements: string[] = [];
+  // Knex quotes identifiers with backticks on SQLite and double quotes on PostgreSQL.
+  const countsLogs = (sql: string) => /count\(\*\)/i.test(sql) && /[`"]logs[`"]/.test(sql);
+  const record = (query: { sql: string }) => statements.push(query.sql);
+  const db = suite.server.auth.context.db;
+  const q = encodeURIComponent(`${MINE} AND login`);
+  db.on('query', record);
+  try {
+    const plain = await suite.api.get(`logs?q=${q}&per_page=2`);
+    expect(plain.body).toHaveLength(2);
+    expect(statements.filter(countsLogs)).toEqual([]);
+    const totals = await suite.api.get(`logs?q=${q}&per_page=2&include_totals=true`);
+    expect(totals.body).toMatchObject({ total: 4, limit: 2 });
+    expect(statements.filter(countsLogs)).toHaveLength(1);
+  } finally {
+    db.off('query', record);
+  }
+});
+
 test.each([
   'date:[2020-12-01 TO]',
   'date:[2020-12-01 2020-12-06]',
