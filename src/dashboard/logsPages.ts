@@ -123,10 +123,10 @@ function csvCell(value: unknown): string {
 export function logsPages(server: InProcessServer, page: DashboardPage): Router {
   const router = express.Router();
 
-  router.get('/logs', async (req, res) => {
-    const filters = readFilters(req);
-    const scan = await readLogs(server, caller(res), filters, PAGE_SIZE, SCREEN_REQUESTS, readCursor(req));
+  /** The logs screen: the filters form, the events read and, when reading failed, the API's message (400). */
+  async function renderLogs(req: Request, res: Response, filters: LogFilters, scan: Scan): Promise<void> {
     const clients = await server.api<Json[]>(caller(res), 'GET', '/clients?per_page=100&fields=client_id,name');
+    const set = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
     await page.render(req, res, 'logs', 'logs', 'Logs', {
       filters,
       types: Object.entries(LOG_TYPES),
@@ -134,14 +134,21 @@ export function logsPages(server: InProcessServer, page: DashboardPage): Router 
       events: scan.events,
       next: scan.next,
       error: scan.error,
-      exportQuery: new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== '')).toString(),
-      nextQuery: scan.next ? new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== '')), ...scan.next }).toString() : '',
+      exportQuery: new URLSearchParams(set).toString(),
+      nextQuery: scan.next ? new URLSearchParams({ ...set, ...scan.next }).toString() : '',
     }, scan.error ? 400 : 200);
+  }
+
+  router.get('/logs', async (req, res) => {
+    const filters = readFilters(req);
+    await renderLogs(req, res, filters, await readLogs(server, caller(res), filters, PAGE_SIZE, SCREEN_REQUESTS, readCursor(req)));
   });
 
   async function exportLogs(req: Request, res: Response, format: 'ndjson' | 'csv'): Promise<void> {
-    const scan = await readLogs(server, caller(res), readFilters(req), EXPORT_EVENTS, EXPORT_REQUESTS, null);
-    if (scan.error) return page.render(req, res, 'logs', 'logs', 'Logs', { filters: readFilters(req), types: Object.entries(LOG_TYPES), clients: [], events: [], next: null, error: scan.error, exportQuery: '', nextQuery: '' }, 400);
+    const filters = readFilters(req);
+    const scan = await readLogs(server, caller(res), filters, EXPORT_EVENTS, EXPORT_REQUESTS, null);
+    // A filter the API refuses: the screen with its message, not a file of nothing.
+    if (scan.error) return renderLogs(req, res, filters, { events: [], next: null, error: scan.error });
     const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
     res.set('Content-Disposition', `attachment; filename="logs-${stamp}.${format}"`);
     if (format === 'ndjson') {

@@ -99,6 +99,11 @@ test('the NDJSON and CSV exports are the same server-side filtered set', async (
   const csv = await browser.request(`${server.dashboard}logs/export.csv?${filter}`);
   if (isStop(csv)) throw new Error('expected the export');
   expect(csv.html.trim().split('\r\n').slice(1).map((row) => row.split(',')[3])).toEqual(['export two', 'export one']);
+  // A filter the API refuses: the logs screen with its message and the whole filters form, not a file.
+  const refused = await open('logs/export.csv?to=2021-02-30');
+  expect(refused.status).toBe(400);
+  expect(textOf(refused.html)).toContain('date: "2021-02-30" is not a date');
+  expect(refused.html).toMatch(/<option value="dashboard"/);
 });
 
 /** The Consents total in the overview's legend. */
