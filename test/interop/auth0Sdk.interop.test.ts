@@ -144,6 +144,14 @@ describe('auth0 ManagementClient (auth0@7) with only domain, clientId and client
     const byQ = value<{ logs: { type: string }[] }>('logs.list q').logs;
     expect(byQ.length).toBeGreaterThan(0);
     expect(byQ.every((l) => l.type === 'seccft')).toBe(true);
+    const recent = value<{ logs: { type: string; description: string; date: string }[]; total: number }>('logs.list date and text');
+    expect(recent.total).toBeGreaterThan(0);
+    expect(recent.logs.length).toBeGreaterThan(0);
+    for (const log of recent.logs) {
+      expect(log.description.toLowerCase()).toContain('client credentials');
+      expect(Date.parse(log.date)).toBeGreaterThan(Date.now() - 2 * 3600_000);
+    }
+    expect(value<object>('logs.list refused query')).toMatchObject({ statusCode: 400, body: { errorCode: 'invalid_query_string', message: expect.stringContaining('OR') } });
     const { first, second } = value<{ first: string[]; second: string[] }>('logs.list checkpoints');
     expect(first).toHaveLength(2);
     expect(second.length).toBeGreaterThan(0);

@@ -85,6 +85,13 @@ await step('users.get fields', () => management.users.get(need(metaUser, 'users.
 await step('logs.list search', async () => ({ logs: (await management.logs.list({ search: `client_id:"${clientId}"` })).data.slice(0, 5) }));
 // ListLogsRequestParameters types `search` only: Auth0's documented `q`, `from` and `take` go as the SDK's extra queryParams.
 await step('logs.list q', async () => ({ logs: (await management.logs.list({}, { queryParams: { q: 'type:"seccft"' } })).data.slice(0, 5) }));
+// The search syntax's date ranges and free text, as a script would send them through the typed `search`.
+await step('logs.list date and text', async () => {
+  const since = new Date(Date.now() - 3600_000).toISOString();
+  const page = await management.logs.list({ search: `date:[${since} TO *] AND "client credentials"`, include_totals: true });
+  return { logs: page.data.slice(0, 5), total: page.response.total ?? null };
+});
+await step('logs.list refused query', () => refusal(management.logs.list({ search: 'type:s OR type:f' })));
 await step('logs.list checkpoints', async () => {
   // Auth0 answers a checkpoint request with a bare array (which the SDK's Page keeps as `response`).
   const first = (await management.logs.list({}, { queryParams: { from: '', take: 2 } })).response;
